@@ -1,1 +1,13 @@
+//! klab: a Kubernetes workload lab in one binary. See ARCHITECTURE.md for the map.
 
+pub mod api;
+pub mod bootstrap;
+pub mod cluster;
+pub mod controllers;
+pub mod events;
+pub mod runtime;
+pub mod sim;
+pub mod store;
+pub mod world;
+
+pub use cluster::{Cluster, ClusterConfig, SimError};

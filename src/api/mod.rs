@@ -1,0 +1,11 @@
+//! Kubernetes objects as klab understands them: kinds and their names, the typed object,
+//! manifests in (decode, defaults, validation), label selectors and quantities.
+
+pub mod kinds;
+pub mod names;
+pub mod object;
+pub mod quantity;
+pub mod selector;
+
+pub use kinds::Kind;
+pub use object::{ObjKey, Object};
