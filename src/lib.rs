@@ -5,6 +5,8 @@ pub mod bootstrap;
 pub mod cluster;
 pub mod controllers;
 pub mod events;
+pub mod kubectl;
+pub mod print;
 pub mod runtime;
 pub mod sim;
 pub mod store;

@@ -4,6 +4,7 @@
 
 pub mod behaviour;
 pub mod command;
+pub mod exec;
 pub mod sandbox;
 pub mod shell;
 
