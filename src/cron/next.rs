@@ -10,9 +10,14 @@ use super::go_time::GoTime;
 use super::parse::{SpecSchedule, STAR_BIT};
 use super::tz::Location;
 
-/// Far more steps than any schedule with a possible match needs within
-/// robfig's five-year window; only a guard against hanging on a bug.
-const STEP_BUDGET: u32 = 5_000_000;
+/// Real robfig can loop forever: when a zone skips a whole calendar day
+/// (Pacific/Apia skipped 2011-12-30), Go's `time.Date` resolves the missing
+/// midnight back onto the previous one, so the day loop's `AddDate(0, 0, 1)`
+/// never advances and the year limit is never re-checked. A legitimate search
+/// takes a few thousand steps (about 2,200 day steps over six years, plus at
+/// most 84 hour and minute steps per matching day), so running out of this
+/// budget means "robfig would hang"; we answer `None` (no next time).
+const STEP_BUDGET: u32 = 1_000_000;
 
 impl SpecSchedule {
     /// First match strictly after `after`; `local` stands in for Go's
