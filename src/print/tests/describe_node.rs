@@ -9,25 +9,51 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
 
 fn resources(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, Quantity>> {
-    Some(pairs.iter().map(|(k, v)| (k.to_string(), Quantity(v.to_string()))).collect())
+    Some(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+            .collect(),
+    )
 }
 
 #[test]
 fn node_describes_lease_conditions_resources_pods_and_events() {
     let mut w = world();
     crate::bootstrap::populate(&mut w, &["node-1".into()]);
-    let mut big = with_statuses(on_node(pod("big"), "node-1", "10.244.1.2"), "Running", vec![running("c", true, 1)]);
+    let mut big = with_statuses(
+        on_node(pod("big"), "node-1", "10.244.1.2"),
+        "Running",
+        vec![running("c", true, 1)],
+    );
     big.spec.as_mut().unwrap().containers[0].resources = Some(ResourceRequirements {
         requests: resources(&[("cpu", "500m"), ("memory", "256Mi")]),
         limits: resources(&[("cpu", "1"), ("memory", "512Mi")]),
         ..Default::default()
     });
     create(&mut w, big);
-    create(&mut w, with_statuses(on_node(pod("small"), "node-1", "10.244.1.3"), "Running", vec![running("c", true, 1)]));
+    create(
+        &mut w,
+        with_statuses(
+            on_node(pod("small"), "node-1", "10.244.1.3"),
+            "Running",
+            vec![running("c", true, 1)],
+        ),
+    );
     // A finished pod is not counted.
-    create(&mut w, with_statuses(on_node(pod("finished"), "node-1", ""), "Succeeded", vec![terminated("c", Some("Completed"), 0, 1, 2)]));
+    create(
+        &mut w,
+        with_statuses(
+            on_node(pod("finished"), "node-1", ""),
+            "Succeeded",
+            vec![terminated("c", Some("Completed"), 0, 1, 2)],
+        ),
+    );
     advance_to(&mut w, 600);
-    let node = w.get(&ObjKey::new(Kind::Node, "", "node-1")).unwrap().clone();
+    let node = w
+        .get(&ObjKey::new(Kind::Node, "", "node-1"))
+        .unwrap()
+        .clone();
     let t0 = "Thu, 01 Jan 2026 00:00:00 +0000";
     let expected = format!(
         "\
@@ -106,12 +132,20 @@ fn cordoned_tainted_node_shows_taints_sorted_by_effect_then_key() {
     let mut w = world();
     let spec = crate::bootstrap::NodeSpec {
         name: "node-9".into(),
-        taints: vec!["zone=a:NoSchedule".into(), "dedicated:NoExecute".into(), "app=db:NoSchedule".into()],
+        taints: vec![
+            "zone=a:NoSchedule".into(),
+            "dedicated:NoExecute".into(),
+            "app=db:NoSchedule".into(),
+        ],
         ..Default::default()
     };
     crate::bootstrap::add_node(&mut w, spec).unwrap();
     let key = ObjKey::new(Kind::Node, "", "node-9");
-    w.store.modify(&key, w.now, |o| o.node_mut().unwrap().spec.as_mut().unwrap().unschedulable = Some(true)).unwrap();
+    w.store
+        .modify(&key, w.now, |o| {
+            o.node_mut().unwrap().spec.as_mut().unwrap().unschedulable = Some(true)
+        })
+        .unwrap();
     let node = w.get(&key).unwrap().clone();
     let out = print::describe(&node, &w);
     assert!(
@@ -128,6 +162,11 @@ fn a_stopped_kubelets_lease_keeps_its_last_heartbeat() {
     crate::bootstrap::populate(&mut w, &["node-1".into()]);
     w.runtime.nodes.get_mut("node-1").unwrap().down = true;
     advance_to(&mut w, 600);
-    let node = w.get(&ObjKey::new(Kind::Node, "", "node-1")).unwrap().clone();
-    assert!(print::describe(&node, &w).contains("  RenewTime:       Thu, 01 Jan 2026 00:00:00 +0000\n"));
+    let node = w
+        .get(&ObjKey::new(Kind::Node, "", "node-1"))
+        .unwrap()
+        .clone();
+    assert!(
+        print::describe(&node, &w).contains("  RenewTime:       Thu, 01 Jan 2026 00:00:00 +0000\n")
+    );
 }

@@ -7,14 +7,18 @@ use super::fixtures::*;
 use crate::api::Object;
 use crate::print;
 use k8s_openapi::api::core::v1::{
-    ConfigMapProjection, ContainerPort, DownwardAPIProjection, ProjectedVolumeSource, ServiceAccountTokenProjection,
-    Toleration, Volume, VolumeMount, VolumeProjection,
+    ConfigMapProjection, ContainerPort, DownwardAPIProjection, ProjectedVolumeSource,
+    ServiceAccountTokenProjection, Toleration, Volume, VolumeMount, VolumeProjection,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
 fn ds_pod() -> k8s_openapi::api::core::v1::Pod {
     let mut p = pod("sample-ds-x7k2p");
-    p.metadata.labels = labels(&[("app", "sample"), ("controller-revision-hash", "5d8f9c7b6d"), ("pod-template-generation", "1")]);
+    p.metadata.labels = labels(&[
+        ("app", "sample"),
+        ("controller-revision-hash", "5d8f9c7b6d"),
+        ("pod-template-generation", "1"),
+    ]);
     p.metadata.owner_references = Some(vec![OwnerReference {
         api_version: "apps/v1".into(),
         kind: "DaemonSet".into(),
@@ -27,7 +31,11 @@ fn ds_pod() -> k8s_openapi::api::core::v1::Pod {
     spec.priority = Some(0);
     spec.service_account_name = Some("default".into());
     spec.containers[0].name = "nginx".into();
-    spec.containers[0].ports = Some(vec![ContainerPort { container_port: 80, protocol: Some("TCP".into()), ..Default::default() }]);
+    spec.containers[0].ports = Some(vec![ContainerPort {
+        container_port: 80,
+        protocol: Some("TCP".into()),
+        ..Default::default()
+    }]);
     spec.containers[0].volume_mounts = Some(vec![VolumeMount {
         name: "kube-api-access-abcde".into(),
         mount_path: "/var/run/secrets/kubernetes.io/serviceaccount".into(),
@@ -39,23 +47,50 @@ fn ds_pod() -> k8s_openapi::api::core::v1::Pod {
         projected: Some(ProjectedVolumeSource {
             sources: Some(vec![
                 VolumeProjection {
-                    service_account_token: Some(ServiceAccountTokenProjection { expiration_seconds: Some(3607), path: "token".into(), ..Default::default() }),
+                    service_account_token: Some(ServiceAccountTokenProjection {
+                        expiration_seconds: Some(3607),
+                        path: "token".into(),
+                        ..Default::default()
+                    }),
                     ..Default::default()
                 },
-                VolumeProjection { config_map: Some(ConfigMapProjection { name: "kube-root-ca.crt".into(), ..Default::default() }), ..Default::default() },
-                VolumeProjection { downward_api: Some(DownwardAPIProjection::default()), ..Default::default() },
+                VolumeProjection {
+                    config_map: Some(ConfigMapProjection {
+                        name: "kube-root-ca.crt".into(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                VolumeProjection {
+                    downward_api: Some(DownwardAPIProjection::default()),
+                    ..Default::default()
+                },
             ]),
             ..Default::default()
         }),
         ..Default::default()
     }]);
-    let toleration = |key: &str| Toleration { key: Some(key.into()), operator: Some("Exists".into()), effect: Some("NoExecute".into()), ..Default::default() };
-    spec.tolerations = Some(vec![toleration("node.kubernetes.io/unreachable"), toleration("node.kubernetes.io/not-ready")]);
+    let toleration = |key: &str| Toleration {
+        key: Some(key.into()),
+        operator: Some("Exists".into()),
+        effect: Some("NoExecute".into()),
+        ..Default::default()
+    };
+    spec.tolerations = Some(vec![
+        toleration("node.kubernetes.io/unreachable"),
+        toleration("node.kubernetes.io/not-ready"),
+    ]);
     let mut p = on_node(p, "node-1", "10.244.1.2");
     p.status.as_mut().unwrap().start_time = Some(time(0));
     with_conditions(
         with_statuses(p, "Running", vec![running("nginx", true, 2)]),
-        &[("PodReadyToStartContainers", "True"), ("Initialized", "True"), ("Ready", "True"), ("ContainersReady", "True"), ("PodScheduled", "True")],
+        &[
+            ("PodReadyToStartContainers", "True"),
+            ("Initialized", "True"),
+            ("Ready", "True"),
+            ("ContainersReady", "True"),
+            ("PodScheduled", "True"),
+        ],
     )
 }
 
@@ -63,11 +98,35 @@ fn ds_pod() -> k8s_openapi::api::core::v1::Pod {
 fn running_daemonset_pod_describes_every_section() {
     let mut w = world();
     let obj = create(&mut w, ds_pod());
-    w.record_event(&obj, "Normal", "Scheduled", "Successfully assigned default/sample-ds-x7k2p to node-1".into(), "default-scheduler");
+    w.record_event(
+        &obj,
+        "Normal",
+        "Scheduled",
+        "Successfully assigned default/sample-ds-x7k2p to node-1".into(),
+        "default-scheduler",
+    );
     advance_to(&mut w, 1);
-    w.record_event(&obj, "Normal", "Pulled", "Container image \"nginx\" already present on machine".into(), "kubelet");
-    w.record_event(&obj, "Normal", "Created", "Created container: nginx".into(), "kubelet");
-    w.record_event(&obj, "Normal", "Started", "Started container nginx".into(), "kubelet");
+    w.record_event(
+        &obj,
+        "Normal",
+        "Pulled",
+        "Container image \"nginx\" already present on machine".into(),
+        "kubelet",
+    );
+    w.record_event(
+        &obj,
+        "Normal",
+        "Created",
+        "Created container: nginx".into(),
+        "kubelet",
+    );
+    w.record_event(
+        &obj,
+        "Normal",
+        "Started",
+        "Started container nginx".into(),
+        "kubelet",
+    );
     advance_to(&mut w, 300);
     let out = print::describe(&obj, &w);
     assert_eq!(out, expected_running(), "\n{out}");
@@ -142,7 +201,13 @@ fn unscheduled_pod_shows_no_node_an_empty_ip_and_a_warning() {
     p.spec.as_mut().unwrap().priority = Some(0);
     p.spec.as_mut().unwrap().service_account_name = Some("default".into());
     let obj = create(&mut w, p);
-    w.record_event(&obj, "Warning", "FailedScheduling", "0/3 nodes are available: 3 Insufficient cpu.".into(), "default-scheduler");
+    w.record_event(
+        &obj,
+        "Warning",
+        "FailedScheduling",
+        "0/3 nodes are available: 3 Insufficient cpu.".into(),
+        "default-scheduler",
+    );
     advance_to(&mut w, 10);
     // "IP:" keeps the padding of its column: kubectl prints trailing spaces there.
     let expected = "\
@@ -182,13 +247,24 @@ Events:
 #[test]
 fn crash_looping_container_shows_waiting_last_state_and_repeated_back_off() {
     let mut w = world();
-    let mut p = with_statuses(on_node(pod("crash"), "node-1", "10.244.1.5"), "Running", vec![crash_looping("c", 4, 255)]);
-    p.spec.as_mut().unwrap().containers[0].command = Some(vec!["sh".into(), "-c".into(), "exit 1".into()]);
+    let mut p = with_statuses(
+        on_node(pod("crash"), "node-1", "10.244.1.5"),
+        "Running",
+        vec![crash_looping("c", 4, 255)],
+    );
+    p.spec.as_mut().unwrap().containers[0].command =
+        Some(vec!["sh".into(), "-c".into(), "exit 1".into()]);
     let obj = create(&mut w, p);
     advance_to(&mut w, 120);
     for t in [120, 150, 200, 270] {
         advance_to(&mut w, t);
-        w.record_event(&obj, "Warning", "BackOff", "Back-off restarting failed container c in pod crash_default(x)".into(), "kubelet");
+        w.record_event(
+            &obj,
+            "Warning",
+            "BackOff",
+            "Back-off restarting failed container c in pod crash_default(x)".into(),
+            "kubelet",
+        );
     }
     advance_to(&mut w, 300);
     let out = print::describe(&obj, &w);
@@ -229,7 +305,11 @@ Events:
 #[test]
 fn terminating_pod_shows_lasts_and_grace_period() {
     let mut w = world();
-    let mut p = with_statuses(on_node(pod("web"), "node-1", "10.244.1.2"), "Running", vec![running("c", true, 1)]);
+    let mut p = with_statuses(
+        on_node(pod("web"), "node-1", "10.244.1.2"),
+        "Running",
+        vec![running("c", true, 1)],
+    );
     p.metadata.deletion_timestamp = Some(time(40));
     p.metadata.deletion_grace_period_seconds = Some(30);
     let obj = create(&mut w, p);
