@@ -24,7 +24,7 @@ pub mod decide;
 pub mod failure_policy;
 pub mod indexed;
 pub mod pod;
-pub mod selector;
+pub use crate::api::job_selector as selector;
 pub mod status;
 mod sync;
 mod track;

@@ -1,7 +1,7 @@
 //! The generated selector (`pkg/registry/batch/job/strategy.go` generateSelector, facts 6 and
-//! 53). The real API server writes it while creating the Job; klab needs the uid the store
-//! assigns, so the Job controller writes it in the same instant, before anything else
-//! looks at the Job's pods.
+//! 53). Like the real API server, the store writes it while creating the Job, right after
+//! assigning the uid (`api::strategy::prepare_for_create`); the Job controller keeps a
+//! fallback for Jobs that reach it without one.
 
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
