@@ -20,9 +20,17 @@ pub fn job(job: &mut Job) {
     }
     spec.parallelism.get_or_insert(1);
     if spec.backoff_limit.is_none() {
-        spec.backoff_limit = Some(if spec.backoff_limit_per_index.is_some() { i32::MAX } else { 6 });
+        spec.backoff_limit = Some(if spec.backoff_limit_per_index.is_some() {
+            i32::MAX
+        } else {
+            6
+        });
     }
-    let template_labels = spec.template.metadata.as_ref().and_then(|m| m.labels.clone());
+    let template_labels = spec
+        .template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.clone());
     if template_labels.is_some() && job.metadata.labels.as_ref().is_none_or(|l| l.is_empty()) {
         job.metadata.labels = template_labels;
     }
@@ -40,7 +48,11 @@ pub fn job(job: &mut Job) {
         }
     }
     if spec.pod_replacement_policy.is_none() {
-        let policy = if spec.pod_failure_policy.is_some() { "Failed" } else { "TerminatingOrFailed" };
+        let policy = if spec.pod_failure_policy.is_some() {
+            "Failed"
+        } else {
+            "TerminatingOrFailed"
+        };
         spec.pod_replacement_policy = Some(policy.into());
     }
     spec.manual_selector.get_or_insert(false);
@@ -58,7 +70,9 @@ pub fn cron_job(cj: &mut CronJob) {
     spec.successful_jobs_history_limit.get_or_insert(3);
     spec.failed_jobs_history_limit.get_or_insert(1);
     // Go's jobTemplate metadata is a struct: always present.
-    spec.job_template.metadata.get_or_insert_with(Default::default);
+    spec.job_template
+        .metadata
+        .get_or_insert_with(Default::default);
     let job_spec = spec.job_template.spec.get_or_insert_with(Default::default);
     pod::template(&mut job_spec.template);
 }
@@ -71,7 +85,11 @@ pub fn cron_job(cj: &mut CronJob) {
 /// the template's, as defaulting on read gives it (fact 6). Idempotent.
 pub fn generate_job_selector(job: &mut Job) {
     generate_selector(job);
-    let template_labels = job.spec.as_ref().and_then(|s| s.template.metadata.as_ref()).and_then(|m| m.labels.clone());
+    let template_labels = job
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.metadata.as_ref())
+        .and_then(|m| m.labels.clone());
     if template_labels.is_some() && job.metadata.labels.as_ref().is_none_or(|l| l.is_empty()) {
         job.metadata.labels = template_labels;
     }
@@ -83,14 +101,27 @@ pub fn generate_job_selector(job: &mut Job) {
 pub(crate) fn generate_selector(job: &mut Job) {
     let uid = job.metadata.uid.clone().unwrap_or_default();
     let name = job.metadata.name.clone().unwrap_or_default();
-    let Some(spec) = job.spec.as_mut() else { return };
+    let Some(spec) = job.spec.as_mut() else {
+        return;
+    };
     if spec.manual_selector == Some(true) {
         return;
     }
-    let labels = spec.template.metadata.get_or_insert_with(Default::default).labels.get_or_insert_with(Default::default);
-    let aliased = job.metadata.labels.as_ref().is_some_and(|l| !l.is_empty() && l == labels);
+    let labels = spec
+        .template
+        .metadata
+        .get_or_insert_with(Default::default)
+        .labels
+        .get_or_insert_with(Default::default);
+    let aliased = job
+        .metadata
+        .labels
+        .as_ref()
+        .is_some_and(|l| !l.is_empty() && l == labels);
     for key in [LEGACY_JOB_NAME_LABEL, JOB_NAME_LABEL] {
-        labels.entry(key.to_string()).or_insert_with(|| name.clone());
+        labels
+            .entry(key.to_string())
+            .or_insert_with(|| name.clone());
     }
     for key in [LEGACY_CONTROLLER_UID_LABEL, CONTROLLER_UID_LABEL] {
         labels.entry(key.to_string()).or_insert_with(|| uid.clone());
@@ -99,5 +130,9 @@ pub(crate) fn generate_selector(job: &mut Job) {
         job.metadata.labels = Some(labels.clone());
     }
     let selector = spec.selector.get_or_insert_with(LabelSelector::default);
-    selector.match_labels.get_or_insert_with(Default::default).entry(CONTROLLER_UID_LABEL.to_string()).or_insert(uid);
+    selector
+        .match_labels
+        .get_or_insert_with(Default::default)
+        .entry(CONTROLLER_UID_LABEL.to_string())
+        .or_insert(uid);
 }

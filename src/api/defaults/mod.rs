@@ -18,7 +18,10 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
 
 pub(crate) use batch::generate_selector;
-pub use batch::{generate_job_selector, CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL};
+pub use batch::{
+    generate_job_selector, CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL,
+    LEGACY_JOB_NAME_LABEL,
+};
 pub use pod::image_tag;
 
 /// Fills in what the API server defaults on create and update.

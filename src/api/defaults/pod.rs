@@ -70,9 +70,13 @@ pub fn pod_spec(spec: &mut PodSpec) {
         container(c);
     }
     for e in spec.ephemeral_containers.iter_mut().flatten() {
-        let mut as_container: Container = serde_json::from_value(serde_json::to_value(&*e).unwrap_or_default()).unwrap_or_default();
+        let mut as_container: Container =
+            serde_json::from_value(serde_json::to_value(&*e).unwrap_or_default())
+                .unwrap_or_default();
         container(&mut as_container);
-        if let Ok(back) = serde_json::from_value(serde_json::to_value(&as_container).unwrap_or_default()) {
+        if let Ok(back) =
+            serde_json::from_value(serde_json::to_value(&as_container).unwrap_or_default())
+        {
             let target = e.target_container_name.take();
             *e = back;
             e.target_container_name = target;
@@ -92,7 +96,11 @@ fn set_if_empty(field: &mut Option<String>, value: &str) {
 /// `SetDefaults_Container` and the container parts of the generated defaulter.
 fn container(c: &mut Container) {
     if c.image_pull_policy.as_deref().unwrap_or("").is_empty() {
-        let policy = if image_tag(c.image.as_deref().unwrap_or("")).as_deref() == Some("latest") { "Always" } else { "IfNotPresent" };
+        let policy = if image_tag(c.image.as_deref().unwrap_or("")).as_deref() == Some("latest") {
+            "Always"
+        } else {
+            "IfNotPresent"
+        };
         c.image_pull_policy = Some(policy.to_string());
     }
     set_if_empty(&mut c.termination_message_path, "/dev/termination-log");
@@ -113,11 +121,21 @@ fn container(c: &mut Container) {
     if let Some(requests) = &mut resources.requests {
         resource_list(requests);
     }
-    for probe in [&mut c.liveness_probe, &mut c.readiness_probe, &mut c.startup_probe].into_iter().flatten() {
+    for probe in [
+        &mut c.liveness_probe,
+        &mut c.readiness_probe,
+        &mut c.startup_probe,
+    ]
+    .into_iter()
+    .flatten()
+    {
         self::probe(probe);
     }
     if let Some(lifecycle) = &mut c.lifecycle {
-        for handler in [&mut lifecycle.post_start, &mut lifecycle.pre_stop].into_iter().flatten() {
+        for handler in [&mut lifecycle.post_start, &mut lifecycle.pre_stop]
+            .into_iter()
+            .flatten()
+        {
             if let Some(get) = &mut handler.http_get {
                 http_get(get);
             }
@@ -177,7 +195,11 @@ fn volume(v: &mut Volume) {
     if let Some(p) = &mut v.projected {
         p.default_mode.get_or_insert(0o644);
         for source in p.sources.iter_mut().flatten() {
-            for item in source.downward_api.iter_mut().flat_map(|d| d.items.iter_mut().flatten()) {
+            for item in source
+                .downward_api
+                .iter_mut()
+                .flat_map(|d| d.items.iter_mut().flatten())
+            {
                 if let Some(f) = &mut item.field_ref {
                     set_if_empty(&mut f.api_version, "v1");
                 }
@@ -208,7 +230,12 @@ fn volume(v: &mut Volume) {
         set_if_empty(&mut s.storage_mode, "ThinProvisioned");
         set_if_empty(&mut s.fs_type, "xfs");
     }
-    if let Some(spec) = v.ephemeral.as_mut().and_then(|e| e.volume_claim_template.as_mut()).map(|t| &mut t.spec) {
+    if let Some(spec) = v
+        .ephemeral
+        .as_mut()
+        .and_then(|e| e.volume_claim_template.as_mut())
+        .map(|t| &mut t.spec)
+    {
         super::storage::claim_spec(spec);
     }
 }
@@ -229,7 +256,13 @@ pub fn image_tag(image: &str) -> Option<String> {
         None => (name, None),
     };
     // Repository paths are lower case (a registry host may have upper case and a port).
-    let path = repo.split_once('/').map_or(repo, |(host, path)| if host.contains(['.', ':']) || host == "localhost" { path } else { repo });
+    let path = repo.split_once('/').map_or(repo, |(host, path)| {
+        if host.contains(['.', ':']) || host == "localhost" {
+            path
+        } else {
+            repo
+        }
+    });
     if path.is_empty() || path.chars().any(|c| c.is_ascii_uppercase()) {
         return None;
     }

@@ -2,16 +2,24 @@
 //! (`pkg/apis/core/v1/defaults.go`, `pkg/apis/storage/v1/defaults.go`; fact 72).
 
 use super::resource_list;
-use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeClaimStatus, PersistentVolumeStatus};
+use k8s_openapi::api::core::v1::{
+    PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec,
+    PersistentVolumeClaimStatus, PersistentVolumeStatus,
+};
 use k8s_openapi::api::storage::v1::StorageClass;
 
 /// `SetDefaults_PersistentVolumeClaim` + spec: phase Pending, volumeMode Filesystem.
 pub fn pvc(pvc: &mut PersistentVolumeClaim) {
-    let status = pvc.status.get_or_insert_with(PersistentVolumeClaimStatus::default);
+    let status = pvc
+        .status
+        .get_or_insert_with(PersistentVolumeClaimStatus::default);
     if status.phase.as_deref().unwrap_or("").is_empty() {
         status.phase = Some("Pending".into());
     }
-    for list in [&mut status.capacity, &mut status.allocated_resources].into_iter().flatten() {
+    for list in [&mut status.capacity, &mut status.allocated_resources]
+        .into_iter()
+        .flatten()
+    {
         resource_list(list);
     }
     claim_spec(pvc.spec.get_or_insert_with(Default::default));
@@ -24,7 +32,10 @@ pub fn claim_spec(spec: &mut PersistentVolumeClaimSpec) {
     }
     // Go's resources is a struct: always present.
     let resources = spec.resources.get_or_insert_with(Default::default);
-    for list in [&mut resources.limits, &mut resources.requests].into_iter().flatten() {
+    for list in [&mut resources.limits, &mut resources.requests]
+        .into_iter()
+        .flatten()
+    {
         resource_list(list);
     }
 }
@@ -32,12 +43,19 @@ pub fn claim_spec(spec: &mut PersistentVolumeClaimSpec) {
 /// `SetDefaults_PersistentVolume`: phase Pending, reclaim policy Retain (a manual PV; fact
 /// 72), volumeMode Filesystem, and the per-source defaults.
 pub fn pv(pv: &mut PersistentVolume) {
-    let status = pv.status.get_or_insert_with(PersistentVolumeStatus::default);
+    let status = pv
+        .status
+        .get_or_insert_with(PersistentVolumeStatus::default);
     if status.phase.as_deref().unwrap_or("").is_empty() {
         status.phase = Some("Pending".into());
     }
     let spec = pv.spec.get_or_insert_with(Default::default);
-    if spec.persistent_volume_reclaim_policy.as_deref().unwrap_or("").is_empty() {
+    if spec
+        .persistent_volume_reclaim_policy
+        .as_deref()
+        .unwrap_or("")
+        .is_empty()
+    {
         spec.persistent_volume_reclaim_policy = Some("Retain".into());
     }
     if spec.volume_mode.is_none() {
@@ -55,14 +73,22 @@ pub fn pv(pv: &mut PersistentVolume) {
         }
     }
     if let Some(r) = &mut spec.rbd {
-        for (field, value) in [(&mut r.pool, "rbd"), (&mut r.user, "admin"), (&mut r.keyring, "/etc/ceph/keyring")] {
+        for (field, value) in [
+            (&mut r.pool, "rbd"),
+            (&mut r.user, "admin"),
+            (&mut r.keyring, "/etc/ceph/keyring"),
+        ] {
             if field.as_deref().unwrap_or("").is_empty() {
                 *field = Some(value.into());
             }
         }
     }
     if let Some(a) = &mut spec.azure_disk {
-        for (field, value) in [(&mut a.caching_mode, "ReadWrite"), (&mut a.fs_type, "ext4"), (&mut a.kind, "Shared")] {
+        for (field, value) in [
+            (&mut a.caching_mode, "ReadWrite"),
+            (&mut a.fs_type, "ext4"),
+            (&mut a.kind, "Shared"),
+        ] {
             if field.as_deref().unwrap_or("").is_empty() {
                 *field = Some(value.into());
             }
@@ -70,7 +96,10 @@ pub fn pv(pv: &mut PersistentVolume) {
         a.read_only.get_or_insert(false);
     }
     if let Some(s) = &mut spec.scale_io {
-        for (field, value) in [(&mut s.storage_mode, "ThinProvisioned"), (&mut s.fs_type, "xfs")] {
+        for (field, value) in [
+            (&mut s.storage_mode, "ThinProvisioned"),
+            (&mut s.fs_type, "xfs"),
+        ] {
             if field.as_deref().unwrap_or("").is_empty() {
                 *field = Some(value.into());
             }
@@ -81,5 +110,6 @@ pub fn pv(pv: &mut PersistentVolume) {
 /// `SetDefaults_StorageClass`: reclaim policy Delete, binding Immediate.
 pub fn storage_class(sc: &mut StorageClass) {
     sc.reclaim_policy.get_or_insert_with(|| "Delete".into());
-    sc.volume_binding_mode.get_or_insert_with(|| "Immediate".into());
+    sc.volume_binding_mode
+        .get_or_insert_with(|| "Immediate".into());
 }

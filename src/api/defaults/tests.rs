@@ -68,9 +68,15 @@ fn daemonset_defaults_match_a_1_32_server_fact_7() {
 #[test]
 fn daemonset_on_delete_gets_no_rolling_update_and_rolling_update_keeps_max_unavailable() {
     let ondelete = defaulted_json(book::SAMPLE_DS_ONDELETE);
-    assert_eq!(ondelete["spec"]["updateStrategy"], json!({"type": "OnDelete"}));
+    assert_eq!(
+        ondelete["spec"]["updateStrategy"],
+        json!({"type": "OnDelete"})
+    );
     let rolling = defaulted_json(book::SAMPLE_DS_ROLLING_UPDATE);
-    assert_eq!(rolling["spec"]["updateStrategy"], json!({"rollingUpdate": {"maxSurge": 0, "maxUnavailable": 2}, "type": "RollingUpdate"}));
+    assert_eq!(
+        rolling["spec"]["updateStrategy"],
+        json!({"rollingUpdate": {"maxSurge": 0, "maxUnavailable": 2}, "type": "RollingUpdate"})
+    );
 }
 
 #[test]
@@ -109,11 +115,23 @@ fn statefulset_defaults_match_a_1_32_server_fact_43() {
 #[test]
 fn statefulset_partition_is_kept_and_an_explicit_type_gets_no_rolling_update_trap_t8() {
     let partitioned = defaulted_json(book::SAMPLE_SS_ROLLINGUPDATE);
-    assert_eq!(partitioned["spec"]["updateStrategy"], json!({"rollingUpdate": {"partition": 3}, "type": "RollingUpdate"}));
-    let explicit = book::SAMPLE_SS.replace("  serviceName: sample-ss\n", "  serviceName: sample-ss\n  updateStrategy:\n    type: RollingUpdate\n");
-    assert_eq!(defaulted_json(&explicit)["spec"]["updateStrategy"], json!({"type": "RollingUpdate"}));
+    assert_eq!(
+        partitioned["spec"]["updateStrategy"],
+        json!({"rollingUpdate": {"partition": 3}, "type": "RollingUpdate"})
+    );
+    let explicit = book::SAMPLE_SS.replace(
+        "  serviceName: sample-ss\n",
+        "  serviceName: sample-ss\n  updateStrategy:\n    type: RollingUpdate\n",
+    );
+    assert_eq!(
+        defaulted_json(&explicit)["spec"]["updateStrategy"],
+        json!({"type": "RollingUpdate"})
+    );
     let empty_rolling = book::SAMPLE_SS.replace("  serviceName: sample-ss\n", "  serviceName: sample-ss\n  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate: {}\n");
-    assert_eq!(defaulted_json(&empty_rolling)["spec"]["updateStrategy"], json!({"rollingUpdate": {"partition": 0}, "type": "RollingUpdate"}));
+    assert_eq!(
+        defaulted_json(&empty_rolling)["spec"]["updateStrategy"],
+        json!({"rollingUpdate": {"partition": 0}, "type": "RollingUpdate"})
+    );
 }
 
 #[test]
@@ -147,15 +165,29 @@ fn job_completions_and_parallelism_default_by_fact_1_and_backoff_by_fact_2() {
     let spec = |text: &str| defaulted_json(text)["spec"].clone();
     // Work queue: parallelism given, completions stay unset.
     let queue = spec(book::SAMPLE_JOB_MULTI_WORKQUEUE);
-    assert_eq!((queue["completions"].clone(), queue["parallelism"].clone()), (Value::Null, json!(3)));
+    assert_eq!(
+        (queue["completions"].clone(), queue["parallelism"].clone()),
+        (Value::Null, json!(3))
+    );
     // Neither given: both 1; backoffLimit 6.
     let ttl = spec(book::SAMPLE_JOB_TTL);
-    assert_eq!((ttl["completions"].clone(), ttl["parallelism"].clone(), ttl["backoffLimit"].clone()), (json!(1), json!(1), json!(6)));
+    assert_eq!(
+        (
+            ttl["completions"].clone(),
+            ttl["parallelism"].clone(),
+            ttl["backoffLimit"].clone()
+        ),
+        (json!(1), json!(1), json!(6))
+    );
     // Only completions given: parallelism 1.
-    let only_completions = book::SAMPLE_JOB_TTL.replace("ttlSecondsAfterFinished: 20", "completions: 5");
+    let only_completions =
+        book::SAMPLE_JOB_TTL.replace("ttlSecondsAfterFinished: 20", "completions: 5");
     assert_eq!(spec(&only_completions)["parallelism"], json!(1));
     // backoffLimitPerIndex makes backoffLimit MaxInt32.
-    let per_index = book::SAMPLE_JOB_TTL.replace("ttlSecondsAfterFinished: 20", "backoffLimitPerIndex: 1\n  completionMode: Indexed\n  completions: 3");
+    let per_index = book::SAMPLE_JOB_TTL.replace(
+        "ttlSecondsAfterFinished: 20",
+        "backoffLimitPerIndex: 1\n  completionMode: Indexed\n  completions: 3",
+    );
     assert_eq!(spec(&per_index)["backoffLimit"], json!(2147483647));
     // A podFailurePolicy makes pods be replaced only once Failed (fact 4); empty status is True (fact 5).
     let pfp = book::SAMPLE_JOB_TTL.replace(
@@ -164,7 +196,10 @@ fn job_completions_and_parallelism_default_by_fact_1_and_backoff_by_fact_2() {
     );
     let s = spec(&pfp);
     assert_eq!(s["podReplacementPolicy"], json!("Failed"));
-    assert_eq!(s["podFailurePolicy"]["rules"][0]["onPodConditions"][0]["status"], json!("True"));
+    assert_eq!(
+        s["podFailurePolicy"]["rules"][0]["onPodConditions"][0]["status"],
+        json!("True")
+    );
 }
 
 #[test]
@@ -181,7 +216,10 @@ fn generated_job_selector_and_labels_fact_53_and_fact_6() {
         "job-name": "sample.job"
     });
     let v = obj.to_json();
-    assert_eq!(v["spec"]["selector"], json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}));
+    assert_eq!(
+        v["spec"]["selector"],
+        json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}})
+    );
     assert_eq!(v["spec"]["template"]["metadata"]["labels"], labels);
     assert_eq!(v["metadata"]["labels"], labels);
     // Idempotent.
@@ -192,7 +230,10 @@ fn generated_job_selector_and_labels_fact_53_and_fact_6() {
 
 #[test]
 fn a_manual_selector_generates_nothing_fact_55() {
-    let text = book::SAMPLE_JOB_TTL.replace("ttlSecondsAfterFinished: 20", "manualSelector: true\n  selector:\n    matchLabels: {app: x}");
+    let text = book::SAMPLE_JOB_TTL.replace(
+        "ttlSecondsAfterFinished: 20",
+        "manualSelector: true\n  selector:\n    matchLabels: {app: x}",
+    );
     let mut obj = defaulted(&text);
     obj.meta_mut().uid = Some("u".into());
     let before = obj.clone();
@@ -224,11 +265,19 @@ fn cronjob_defaults_match_a_1_32_server_fact_116() {
     let minimal = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: '@hourly'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: c, image: busybox}]\n          restartPolicy: OnFailure\n";
     let spec = defaulted_json(minimal)["spec"].clone();
     assert_eq!(
-        (spec["concurrencyPolicy"].clone(), spec["suspend"].clone(), spec["successfulJobsHistoryLimit"].clone(), spec["failedJobsHistoryLimit"].clone()),
+        (
+            spec["concurrencyPolicy"].clone(),
+            spec["suspend"].clone(),
+            spec["successfulJobsHistoryLimit"].clone(),
+            spec["failedJobsHistoryLimit"].clone()
+        ),
         (json!("Allow"), json!(false), json!(3), json!(1))
     );
     // No tag means latest, which is always pulled.
-    assert_eq!(spec["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"], json!("Always"));
+    assert_eq!(
+        spec["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"],
+        json!("Always")
+    );
 }
 
 #[test]
@@ -238,15 +287,23 @@ fn pods_get_service_links_and_requests_from_limits() {
     let spec = &v["spec"];
     assert_eq!(spec["enableServiceLinks"], json!(true));
     let c = &spec["containers"][0];
-    assert_eq!(c["resources"], json!({"limits": {"cpu": "500m", "memory": "1Gi"}, "requests": {"cpu": "500m", "memory": "1Gi"}}));
+    assert_eq!(
+        c["resources"],
+        json!({"limits": {"cpu": "500m", "memory": "1Gi"}, "requests": {"cpu": "500m", "memory": "1Gi"}})
+    );
     assert_eq!(c["ports"][0]["protocol"], json!("TCP"));
     assert_eq!(
         c["readinessProbe"],
         json!({"failureThreshold": 3, "httpGet": {"path": "/", "port": 80, "scheme": "HTTP"}, "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 1})
     );
-    assert_eq!(spec["volumes"][0], json!({"emptyDir": {}, "name": "scratch"}));
+    assert_eq!(
+        spec["volumes"][0],
+        json!({"emptyDir": {}, "name": "scratch"})
+    );
     // Templates do not get the Pod-only defaults.
-    assert!(defaulted_json(book::SAMPLE_DS)["spec"]["template"]["spec"].get("enableServiceLinks").is_none());
+    assert!(defaulted_json(book::SAMPLE_DS)["spec"]["template"]["spec"]
+        .get("enableServiceLinks")
+        .is_none());
 }
 
 #[test]
@@ -258,9 +315,15 @@ fn storage_defaults_fact_72() {
     assert_eq!(pv["spec"]["hostPath"], json!({"path": "/data", "type": ""}));
     assert_eq!(pv["status"], json!({"phase": "Pending"}));
     let sc = defaulted_json("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: s}\nprovisioner: klab.io/hostpath\n");
-    assert_eq!((sc["reclaimPolicy"].clone(), sc["volumeBindingMode"].clone()), (json!("Delete"), json!("Immediate")));
+    assert_eq!(
+        (sc["reclaimPolicy"].clone(), sc["volumeBindingMode"].clone()),
+        (json!("Delete"), json!("Immediate"))
+    );
     let pvc = defaulted_json("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1.5Gi}}\n");
-    assert_eq!(pvc["spec"]["resources"], json!({"requests": {"storage": "1536Mi"}}));
+    assert_eq!(
+        pvc["spec"]["resources"],
+        json!({"requests": {"storage": "1536Mi"}})
+    );
     assert_eq!(pvc["spec"]["volumeMode"], json!("Filesystem"));
     assert_eq!(pvc["status"], json!({"phase": "Pending"}));
 }
@@ -271,9 +334,15 @@ fn service_and_namespace_defaults() {
     assert_eq!(svc["spec"]["type"], json!("ClusterIP"));
     assert_eq!(svc["spec"]["sessionAffinity"], json!("None"));
     assert_eq!(svc["spec"]["internalTrafficPolicy"], json!("Cluster"));
-    assert_eq!(svc["spec"]["ports"][0], json!({"port": 80, "protocol": "TCP", "targetPort": 80}));
+    assert_eq!(
+        svc["spec"]["ports"][0],
+        json!({"port": 80, "protocol": "TCP", "targetPort": 80})
+    );
     let ns = defaulted_json("apiVersion: v1\nkind: Namespace\nmetadata: {name: dev}\n");
-    assert_eq!(ns["metadata"]["labels"], json!({"kubernetes.io/metadata.name": "dev"}));
+    assert_eq!(
+        ns["metadata"]["labels"],
+        json!({"kubernetes.io/metadata.name": "dev"})
+    );
     assert_eq!(ns["status"], json!({"phase": "Active"}));
 }
 

@@ -16,7 +16,8 @@ pub fn daemon_set(ds: &mut DaemonSet) {
         strategy.type_ = Some("RollingUpdate".into());
     }
     if strategy.type_.as_deref() == Some("RollingUpdate") {
-        let ru: &mut RollingUpdateDaemonSet = strategy.rolling_update.get_or_insert_with(Default::default);
+        let ru: &mut RollingUpdateDaemonSet =
+            strategy.rolling_update.get_or_insert_with(Default::default);
         ru.max_unavailable.get_or_insert(IntOrString::Int(1));
         ru.max_surge.get_or_insert(IntOrString::Int(0));
     }
@@ -28,13 +29,20 @@ pub fn daemon_set(ds: &mut DaemonSet) {
 /// strategy type was empty, or when `rollingUpdate` was given without a partition.
 pub fn stateful_set(sts: &mut StatefulSet) {
     let spec = sts.spec.get_or_insert_with(Default::default);
-    if spec.pod_management_policy.as_deref().unwrap_or("").is_empty() {
+    if spec
+        .pod_management_policy
+        .as_deref()
+        .unwrap_or("")
+        .is_empty()
+    {
         spec.pod_management_policy = Some("OrderedReady".into());
     }
     let strategy = spec.update_strategy.get_or_insert_with(Default::default);
     if strategy.type_.as_deref().unwrap_or("").is_empty() {
         strategy.type_ = Some("RollingUpdate".into());
-        strategy.rolling_update.get_or_insert_with(RollingUpdateStatefulSetStrategy::default);
+        strategy
+            .rolling_update
+            .get_or_insert_with(RollingUpdateStatefulSetStrategy::default);
     }
     if strategy.type_.as_deref() == Some("RollingUpdate") {
         if let Some(ru) = &mut strategy.rolling_update {

@@ -96,7 +96,11 @@ impl Ctx {
     }
 
     fn push(&self, strukt: &'static str, field: &str) {
-        self.frames.borrow_mut().push(Frame { strukt, field: field.to_string(), depth: 0 });
+        self.frames.borrow_mut().push(Frame {
+            strukt,
+            field: field.to_string(),
+            depth: 0,
+        });
     }
 
     fn pop(&self) {
@@ -121,11 +125,16 @@ fn named_type(strukt: &str, field: &str, depth: usize) -> Option<&'static str> {
         ("Container", "terminationMessagePolicy") => ("v1.TerminationMessagePolicy", ""),
         ("Container", "restartPolicy") => ("v1.ContainerRestartPolicy", ""),
         ("ContainerPort" | "ServicePort", "protocol") => ("v1.Protocol", ""),
-        ("PersistentVolumeClaimSpec" | "PersistentVolumeSpec", "accessModes") => {
-            ("[]v1.PersistentVolumeAccessMode", "v1.PersistentVolumeAccessMode")
+        ("PersistentVolumeClaimSpec" | "PersistentVolumeSpec", "accessModes") => (
+            "[]v1.PersistentVolumeAccessMode",
+            "v1.PersistentVolumeAccessMode",
+        ),
+        ("PersistentVolumeClaimSpec" | "PersistentVolumeSpec", "volumeMode") => {
+            ("v1.PersistentVolumeMode", "")
         }
-        ("PersistentVolumeClaimSpec" | "PersistentVolumeSpec", "volumeMode") => ("v1.PersistentVolumeMode", ""),
-        ("PersistentVolumeSpec", "persistentVolumeReclaimPolicy") => ("v1.PersistentVolumeReclaimPolicy", ""),
+        ("PersistentVolumeSpec", "persistentVolumeReclaimPolicy") => {
+            ("v1.PersistentVolumeReclaimPolicy", "")
+        }
         ("DaemonSetUpdateStrategy", "type") => ("v1.DaemonSetUpdateStrategyType", ""),
         ("StatefulSetUpdateStrategy", "type") => ("v1.StatefulSetUpdateStrategyType", ""),
         ("StatefulSetSpec", "podManagementPolicy") => ("v1.PodManagementPolicyType", ""),
@@ -227,7 +236,10 @@ fn generic_args<'a>(type_name: &'a str, marker: &str) -> Option<&'a str> {
 /// Go's name for a Rust type path from k8s-openapi or std.
 fn go_type_of(rust: &str) -> String {
     let rust = rust.trim();
-    if let Some(inner) = rust.strip_prefix("alloc::vec::Vec<").and_then(|r| r.strip_suffix('>')) {
+    if let Some(inner) = rust
+        .strip_prefix("alloc::vec::Vec<")
+        .and_then(|r| r.strip_suffix('>'))
+    {
         return format!("[]{}", go_type_of(inner));
     }
     let last = rust.rsplit("::").next().unwrap_or(rust);
@@ -325,7 +337,24 @@ pub(crate) fn quantity_error(s: &str) -> Option<&'static str> {
         }
     }
     let suffix = &s[suffix_start..];
-    let known = matches!(suffix, "" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei");
+    let known = matches!(
+        suffix,
+        "" | "n"
+            | "u"
+            | "m"
+            | "k"
+            | "M"
+            | "G"
+            | "T"
+            | "P"
+            | "E"
+            | "Ki"
+            | "Mi"
+            | "Gi"
+            | "Ti"
+            | "Pi"
+            | "Ei"
+    );
     let exponent = suffix.len() > 1
         && (suffix.starts_with('e') || suffix.starts_with('E'))
         && suffix[1..].parse::<i64>().is_ok();
@@ -350,16 +379,31 @@ impl<'de, 'c> GoDe<'de, 'c> {
         self.ctx.type_error(&json_kind(self.value), hint)
     }
 
-    fn integer<V: Visitor<'de>>(self, visitor: V, min: i128, max: i128, go: &str) -> Result<V::Value, GoError> {
+    fn integer<V: Visitor<'de>>(
+        self,
+        visitor: V,
+        min: i128,
+        max: i128,
+        go: &str,
+    ) -> Result<V::Value, GoError> {
         match self.value {
             Value::Number(n) => {
-                let int = n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from));
+                let int = n
+                    .as_i64()
+                    .map(i128::from)
+                    .or_else(|| n.as_u64().map(i128::from));
                 match int {
                     Some(i) if (min..=max).contains(&i) => {
-                        let r = if i < 0 { visitor.visit_i64(i as i64) } else { visitor.visit_u64(i as u64) };
+                        let r = if i < 0 {
+                            visitor.visit_i64(i as i64)
+                        } else {
+                            visitor.visit_u64(i as u64)
+                        };
                         r.map_err(|e| self.ctx.note(e))
                     }
-                    _ => Err(self.ctx.type_error(&format!("number {}", go_number_text(n)), go)),
+                    _ => Err(self
+                        .ctx
+                        .type_error(&format!("number {}", go_number_text(n)), go)),
                 }
             }
             Value::Null => visitor.visit_u64(0).map_err(|e| self.ctx.note(e)),
@@ -370,13 +414,18 @@ impl<'de, 'c> GoDe<'de, 'c> {
     /// `IntOrString.UnmarshalJSON`: a string, else decoded into an int32 by the standard
     /// library (so its errors carry no struct context).
     fn int_or_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GoError> {
-        let plain = |value: &str| format!("json: cannot unmarshal {value} into Go value of type int32");
+        let plain =
+            |value: &str| format!("json: cannot unmarshal {value} into Go value of type int32");
         let r = match self.value {
             Value::String(s) => visitor.visit_borrowed_str(s),
             Value::Null => visitor.visit_i64(0),
             Value::Number(n) => match n.as_i64().filter(|i| i32::try_from(*i).is_ok()) {
                 Some(i) => visitor.visit_i64(i),
-                None => return Err(self.ctx.fail(plain(&format!("number {}", go_number_text(n))))),
+                None => {
+                    return Err(self
+                        .ctx
+                        .fail(plain(&format!("number {}", go_number_text(n)))))
+                }
             },
             other => return Err(self.ctx.fail(plain(&json_kind(other)))),
         };
@@ -414,7 +463,9 @@ impl<'de, 'c> GoDe<'de, 'c> {
             Value::Null => "0001-01-01T00:00:00Z".to_string(),
             other => {
                 let kind = json_kind(other);
-                return Err(self.ctx.fail(format!("json: cannot unmarshal {kind} into Go value of type string")));
+                return Err(self.ctx.fail(format!(
+                    "json: cannot unmarshal {kind} into Go value of type string"
+                )));
             }
         };
         visitor
@@ -451,7 +502,10 @@ impl<'de> Deserializer<'de> for GoDe<'de, '_> {
                 }
             }
             Value::String(s) => visitor.visit_borrowed_str(s),
-            Value::Array(items) => visitor.visit_seq(Seq { items: items.iter(), ctx: self.ctx }),
+            Value::Array(items) => visitor.visit_seq(Seq {
+                items: items.iter(),
+                ctx: self.ctx,
+            }),
             Value::Object(map) => visitor.visit_map(Fields::new(map, self.ctx, None)),
         };
         r.map_err(|e| self.ctx.note(e))
@@ -529,11 +583,19 @@ impl<'de> Deserializer<'de> for GoDe<'de, '_> {
         visitor.visit_unit().map_err(|e| self.ctx.note(e))
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, GoError> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, GoError> {
         self.deserialize_unit(visitor)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, GoError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, GoError> {
         match name {
             "Quantity" => self.quantity(visitor),
             "Time" | "MicroTime" => self.time(visitor),
@@ -547,18 +609,33 @@ impl<'de> Deserializer<'de> for GoDe<'de, '_> {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GoError> {
         static EMPTY: Vec<Value> = Vec::new();
         let r = match self.value {
-            Value::Array(items) => visitor.visit_seq(Seq { items: items.iter(), ctx: self.ctx }),
-            Value::Null => visitor.visit_seq(Seq { items: EMPTY.iter(), ctx: self.ctx }),
+            Value::Array(items) => visitor.visit_seq(Seq {
+                items: items.iter(),
+                ctx: self.ctx,
+            }),
+            Value::Null => visitor.visit_seq(Seq {
+                items: EMPTY.iter(),
+                ctx: self.ctx,
+            }),
             _ => return Err(self.mismatch(&slice_type::<V>())),
         };
         r.map_err(|e| self.ctx.note(e))
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, GoError> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, GoError> {
         self.deserialize_seq(visitor)
     }
 
-    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _name: &'static str, _len: usize, visitor: V) -> Result<V::Value, GoError> {
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, GoError> {
         self.deserialize_seq(visitor)
     }
 
@@ -591,7 +668,9 @@ impl<'de> Deserializer<'de> for GoDe<'de, '_> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, GoError> {
-        self.value.deserialize_enum(name, variants, visitor).map_err(|e| self.ctx.fail(e.to_string()))
+        self.value
+            .deserialize_enum(name, variants, visitor)
+            .map_err(|e| self.ctx.fail(e.to_string()))
     }
 
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GoError> {
@@ -612,10 +691,18 @@ struct Seq<'de, 'c> {
 impl<'de> SeqAccess<'de> for Seq<'de, '_> {
     type Error = GoError;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, GoError> {
-        let Some(value) = self.items.next() else { return Ok(None) };
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, GoError> {
+        let Some(value) = self.items.next() else {
+            return Ok(None);
+        };
         self.ctx.descend(1);
-        let r = seed.deserialize(GoDe { value, ctx: self.ctx });
+        let r = seed.deserialize(GoDe {
+            value,
+            ctx: self.ctx,
+        });
         self.ctx.descend(-1);
         r.map(Some)
     }
@@ -635,28 +722,47 @@ struct Fields<'de, 'c> {
 
 impl<'de, 'c> Fields<'de, 'c> {
     fn new(map: &'de Map<String, Value>, ctx: &'c Ctx, strukt: Option<&'static str>) -> Self {
-        Fields { entries: Some(map.iter()), pending: None, ctx, strukt }
+        Fields {
+            entries: Some(map.iter()),
+            pending: None,
+            ctx,
+            strukt,
+        }
     }
 
     fn empty(ctx: &'c Ctx, strukt: Option<&'static str>) -> Self {
-        Fields { entries: None, pending: None, ctx, strukt }
+        Fields {
+            entries: None,
+            pending: None,
+            ctx,
+            strukt,
+        }
     }
 }
 
 impl<'de> MapAccess<'de> for Fields<'de, '_> {
     type Error = GoError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, GoError> {
-        let Some((key, value)) = self.entries.as_mut().and_then(|e| e.next()) else { return Ok(None) };
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, GoError> {
+        let Some((key, value)) = self.entries.as_mut().and_then(|e| e.next()) else {
+            return Ok(None);
+        };
         self.pending = Some((key.as_str(), value));
-        seed.deserialize(BorrowedStrDeserializer::<GoError>::new(key)).map(Some)
+        seed.deserialize(BorrowedStrDeserializer::<GoError>::new(key))
+            .map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, GoError> {
         let Some((key, value)) = self.pending.take() else {
             return Err(GoError("a map value was requested before its key".into()));
         };
-        let de = GoDe { value, ctx: self.ctx };
+        let de = GoDe {
+            value,
+            ctx: self.ctx,
+        };
         match self.strukt {
             Some(strukt) => {
                 self.ctx.push(strukt, key);
@@ -684,15 +790,23 @@ mod tests {
 
     #[test]
     fn go_quantity_parsing_errors() {
-        for ok in ["1Gi", "500m", "0", "1.5", "+1", "1e3", "1E", "0.5", "1.G", "100Mi", "-1"] {
+        for ok in [
+            "1Gi", "500m", "0", "1.5", "+1", "1e3", "1E", "0.5", "1.G", "100Mi", "-1",
+        ] {
             assert_eq!(quantity_error(ok), None, "{ok}");
         }
         let format = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
         for bad in ["", "1Gb", "1 Gi", "abc", "1KB", "true"] {
             assert_eq!(quantity_error(bad), Some(format), "{bad}");
         }
-        assert_eq!(quantity_error("1Gii"), Some("unable to parse quantity's suffix"));
-        assert_eq!(quantity_error("1e"), Some("unable to parse quantity's suffix"));
+        assert_eq!(
+            quantity_error("1Gii"),
+            Some("unable to parse quantity's suffix")
+        );
+        assert_eq!(
+            quantity_error("1e"),
+            Some("unable to parse quantity's suffix")
+        );
     }
 
     #[test]
@@ -706,9 +820,18 @@ mod tests {
 
     #[test]
     fn rust_type_names_map_to_go_type_names() {
-        assert_eq!(go_type_of("k8s_openapi::v1_32::api::core::v1::container::Container"), "v1.Container");
+        assert_eq!(
+            go_type_of("k8s_openapi::v1_32::api::core::v1::container::Container"),
+            "v1.Container"
+        );
         assert_eq!(go_type_of("alloc::string::String"), "string");
-        assert_eq!(go_type_of("alloc::vec::Vec<alloc::string::String>"), "[]string");
-        assert_eq!(generic_args("x::VecVisitor<a::B<c>>::y", "VecVisitor<"), Some("a::B<c>"));
+        assert_eq!(
+            go_type_of("alloc::vec::Vec<alloc::string::String>"),
+            "[]string"
+        );
+        assert_eq!(
+            generic_args("x::VecVisitor<a::B<c>>::y", "VecVisitor<"),
+            Some("a::B<c>")
+        );
     }
 }

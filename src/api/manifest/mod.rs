@@ -45,7 +45,11 @@ pub struct Decoded {
 pub enum DocError {
     /// The YAML does not parse (or a bad `---` separator). kubectl reads no further.
     /// `line`/`column` are 1-based in the whole source, when known.
-    Parse { message: String, line: Option<usize>, column: Option<usize> },
+    Parse {
+        message: String,
+        line: Option<usize>,
+        column: Option<usize>,
+    },
     /// `apiVersion`/`kind` missing or not strings, or the document is not an object.
     /// kubectl reads no further.
     Invalid { message: String },
@@ -53,17 +57,26 @@ pub enum DocError {
     NoMapping { message: String },
     /// The server's decoding refused it (unknown field, wrong type, bad quantity). Later
     /// documents go on. `reason` is the server's message after `error when <verb> "<src>": `.
-    BadRequest { kind: Kind, name: String, source: String, reason: String },
+    BadRequest {
+        kind: Kind,
+        name: String,
+        source: String,
+        reason: String,
+    },
 }
 
 impl DocError {
     /// What kubectl prints for this error alone (one error on the command).
     pub fn kubectl_message(&self, verb: &str) -> String {
         match self {
-            DocError::Parse { message, .. } | DocError::Invalid { message } | DocError::NoMapping { message } => {
+            DocError::Parse { message, .. }
+            | DocError::Invalid { message }
+            | DocError::NoMapping { message } => {
                 format!("error: {message}")
             }
-            DocError::BadRequest { .. } => format!("Error from server (BadRequest): {}", self.message(verb)),
+            DocError::BadRequest { .. } => {
+                format!("Error from server (BadRequest): {}", self.message(verb))
+            }
         }
     }
 
@@ -71,8 +84,12 @@ impl DocError {
     /// kubectl uses when it lists several errors).
     pub fn message(&self, verb: &str) -> String {
         match self {
-            DocError::Parse { message, .. } | DocError::Invalid { message } | DocError::NoMapping { message } => message.clone(),
-            DocError::BadRequest { source, reason, .. } => format!("error when {verb} {}: {reason}", gofmt::quote(source)),
+            DocError::Parse { message, .. }
+            | DocError::Invalid { message }
+            | DocError::NoMapping { message } => message.clone(),
+            DocError::BadRequest { source, reason, .. } => {
+                format!("error when {verb} {}: {reason}", gofmt::quote(source))
+            }
         }
     }
 
@@ -112,7 +129,10 @@ pub fn decode_each(text: &str, source: &str) -> Vec<Result<Decoded, DocError>> {
             Ok(v) => v,
             Err(e) => {
                 out.push(Err(DocError::Parse {
-                    message: format!("error parsing {source}: error converting YAML to JSON: {}", e.message),
+                    message: format!(
+                        "error parsing {source}: error converting YAML to JSON: {}",
+                        e.message
+                    ),
                     line: e.line.map(|l| l + chunk.first_line - 1),
                     column: e.column,
                 }));
@@ -128,7 +148,11 @@ pub fn decode_each(text: &str, source: &str) -> Vec<Result<Decoded, DocError>> {
         }
     }
     if let Some(message) = split_error {
-        out.push(Err(DocError::Parse { message: format!("error parsing {source}: {message}"), line: None, column: None }));
+        out.push(Err(DocError::Parse {
+            message: format!("error parsing {source}: {message}"),
+            line: None,
+            column: None,
+        }));
     }
     out
 }
@@ -166,7 +190,12 @@ fn sort_keys(value: Value) -> Value {
         Value::Object(map) => {
             let mut entries: Vec<(String, Value)> = map.into_iter().collect();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, sort_keys(v))).collect())
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sort_keys(v)))
+                    .collect(),
+            )
         }
         Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
         other => other,
@@ -180,15 +209,22 @@ fn is_empty_document(value: &Value) -> bool {
 
 /// The 1-based line (within the chunk) of the first line with content.
 fn content_line(chunk: &str) -> Option<usize> {
-    chunk.lines().position(|l| {
-        let t = l.trim();
-        !(t.is_empty() || t.starts_with('#') || t.starts_with("---"))
-    })
-    .map(|i| i + 1)
+    chunk
+        .lines()
+        .position(|l| {
+            let t = l.trim();
+            !(t.is_empty() || t.starts_with('#') || t.starts_with("---"))
+        })
+        .map(|i| i + 1)
 }
 
 /// Decodes one document (expanding a `List`); false if the stream stops here.
-fn decode_document(value: Value, source: &str, line: usize, out: &mut Vec<Result<Decoded, DocError>>) -> bool {
+fn decode_document(
+    value: Value,
+    source: &str,
+    line: usize,
+    out: &mut Vec<Result<Decoded, DocError>>,
+) -> bool {
     if let Err(e) = check_type_meta(&value, source) {
         out.push(Err(e));
         return false;
@@ -213,11 +249,13 @@ fn decode_document(value: Value, source: &str, line: usize, out: &mut Vec<Result
 
 /// kubectl's `getObjectKind` (apimachinery `validation.go`) and its wrapping.
 fn check_type_meta(value: &Value, source: &str) -> Result<(), DocError> {
-    let invalid = |detail: String| DocError::Invalid {
+    let invalid = |detail: String| {
+        DocError::Invalid {
         message: format!(
             "error validating {}: error validating data: {detail}; if you choose to ignore these errors, turn validation off with --validate=false",
             gofmt::quote(source)
         ),
+    }
     };
     let Value::Object(fields) = value else {
         return Err(invalid("invalid object to validate".into()));
@@ -245,21 +283,45 @@ fn check_type_meta(value: &Value, source: &str) -> Result<(), DocError> {
 }
 
 /// Mapping (kind served?) and the strict typed decode.
-fn decode_typed(mut value: Value, api_version: &str, kind_name: &str, source: &str, line: usize) -> Result<Decoded, DocError> {
+fn decode_typed(
+    mut value: Value,
+    api_version: &str,
+    kind_name: &str,
+    source: &str,
+    line: usize,
+) -> Result<Decoded, DocError> {
     let applied = value.clone();
-    let meta_str = |field: &str| value.get("metadata").and_then(|m| m.get(field)).and_then(Value::as_str).unwrap_or("").to_string();
+    let meta_str = |field: &str| {
+        value
+            .get("metadata")
+            .and_then(|m| m.get(field))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let name = meta_str("name");
     if kind_name.is_empty() {
         return Err(DocError::NoMapping {
-            message: format!("unable to decode {}: Object 'Kind' is missing in '{}'", gofmt::quote(source), value),
+            message: format!(
+                "unable to decode {}: Object 'Kind' is missing in '{}'",
+                gofmt::quote(source),
+                value
+            ),
         });
     }
     let Some(kind) = Kind::from_manifest(api_version, kind_name) else {
         let namespace = meta_str("namespace");
         let no_match = if api_version.is_empty() {
-            format!("no matches for kind {} in group \"\"", gofmt::quote(kind_name))
+            format!(
+                "no matches for kind {} in group \"\"",
+                gofmt::quote(kind_name)
+            )
         } else {
-            format!("no matches for kind {} in version {}", gofmt::quote(kind_name), gofmt::quote(api_version))
+            format!(
+                "no matches for kind {} in version {}",
+                gofmt::quote(kind_name),
+                gofmt::quote(api_version)
+            )
         };
         return Err(DocError::NoMapping {
             message: format!(
@@ -286,7 +348,12 @@ fn decode_typed(mut value: Value, api_version: &str, kind_name: &str, source: &s
             kind.name()
         ),
     })?;
-    Ok(Decoded { object, warnings, line, applied })
+    Ok(Decoded {
+        object,
+        warnings,
+        line,
+        applied,
+    })
 }
 
 #[cfg(test)]

@@ -26,10 +26,16 @@ pub(crate) fn split(text: &str) -> (Vec<Chunk>, Option<String>) {
         if let Some(rest) = line.strip_prefix("---") {
             let trimmed = rest.trim();
             if !trimmed.is_empty() && !trimmed.starts_with('#') {
-                return (chunks, Some(format!("invalid Yaml document separator: {trimmed}")));
+                return (
+                    chunks,
+                    Some(format!("invalid Yaml document separator: {trimmed}")),
+                );
             }
             if !buffer.is_empty() {
-                chunks.push(Chunk { text: std::mem::take(&mut buffer), first_line: buffer_line });
+                chunks.push(Chunk {
+                    text: std::mem::take(&mut buffer),
+                    first_line: buffer_line,
+                });
                 buffer_line = line_no + 1;
                 continue;
             }
@@ -41,7 +47,10 @@ pub(crate) fn split(text: &str) -> (Vec<Chunk>, Option<String>) {
         buffer.push('\n');
     }
     if !buffer.is_empty() {
-        chunks.push(Chunk { text: buffer, first_line: buffer_line });
+        chunks.push(Chunk {
+            text: buffer,
+            first_line: buffer_line,
+        });
     }
     (chunks, None)
 }
@@ -51,7 +60,11 @@ mod tests {
     use super::*;
 
     fn texts(text: &str) -> Vec<(String, usize)> {
-        split(text).0.into_iter().map(|c| (c.text, c.first_line)).collect()
+        split(text)
+            .0
+            .into_iter()
+            .map(|c| (c.text, c.first_line))
+            .collect()
     }
 
     #[test]
@@ -65,7 +78,10 @@ mod tests {
     #[test]
     fn a_leading_separator_stays_in_the_first_chunk() {
         // kubectl writes the separator into an empty buffer, so it is line 1 of the chunk.
-        assert_eq!(texts("--- # c\na: 1\n"), vec![("--- # c\na: 1\n".to_string(), 1)]);
+        assert_eq!(
+            texts("--- # c\na: 1\n"),
+            vec![("--- # c\na: 1\n".to_string(), 1)]
+        );
     }
 
     #[test]
@@ -77,7 +93,10 @@ mod tests {
     fn text_after_a_separator_is_an_error() {
         let (chunks, err) = split("a: 1\n--- b: 2\n");
         assert_eq!(chunks.len(), 0);
-        assert_eq!(err.as_deref(), Some("invalid Yaml document separator: b: 2"));
+        assert_eq!(
+            err.as_deref(),
+            Some("invalid Yaml document separator: b: 2")
+        );
     }
 
     #[test]

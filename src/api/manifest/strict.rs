@@ -12,7 +12,9 @@ use crate::api::validation::gofmt;
 use crate::api::{Kind, Object};
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::{Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};
+use k8s_openapi::api::core::v1::{
+    Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
+};
 use k8s_openapi::api::storage::v1::StorageClass;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -26,10 +28,14 @@ pub(crate) fn decode_object(kind: Kind, value: &Value) -> Result<Object, String>
         Kind::Pod => typed::<Pod>(value).map(Object::Pod),
         Kind::Service => typed::<Service>(value).map(Object::Service),
         Kind::PersistentVolume => typed::<PersistentVolume>(value).map(Object::PersistentVolume),
-        Kind::PersistentVolumeClaim => typed::<PersistentVolumeClaim>(value).map(Object::PersistentVolumeClaim),
+        Kind::PersistentVolumeClaim => {
+            typed::<PersistentVolumeClaim>(value).map(Object::PersistentVolumeClaim)
+        }
         Kind::StorageClass => typed::<StorageClass>(value).map(Object::StorageClass),
         Kind::Event => typed::<Event>(value).map(Object::Event),
-        Kind::ControllerRevision => typed::<ControllerRevision>(value).map(Object::ControllerRevision),
+        Kind::ControllerRevision => {
+            typed::<ControllerRevision>(value).map(Object::ControllerRevision)
+        }
         Kind::DaemonSet => typed::<DaemonSet>(value).map(Object::DaemonSet),
         Kind::StatefulSet => typed::<StatefulSet>(value).map(Object::StatefulSet),
         Kind::Job => typed::<Job>(value).map(Object::Job),
@@ -40,11 +46,15 @@ pub(crate) fn decode_object(kind: Kind, value: &Value) -> Result<Object, String>
 fn typed<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
     let ctx = Ctx::default();
     let mut unknown: Vec<String> = Vec::new();
-    let decoded: Result<T, _> = serde_ignored::deserialize(GoDe::new(value, &ctx), |path| unknown.push(k8s_path(&path)));
+    let decoded: Result<T, _> =
+        serde_ignored::deserialize(GoDe::new(value, &ctx), |path| unknown.push(k8s_path(&path)));
     match decoded {
         Err(err) => Err(ctx.error().unwrap_or(err.0)),
         Ok(_) if !unknown.is_empty() => {
-            let fields: Vec<String> = unknown.iter().map(|p| format!("unknown field {}", gofmt::quote(p))).collect();
+            let fields: Vec<String> = unknown
+                .iter()
+                .map(|p| format!("unknown field {}", gofmt::quote(p)))
+                .collect();
             Err(format!("strict decoding error: {}", fields.join(", ")))
         }
         Ok(object) => Ok(object),
@@ -65,7 +75,9 @@ fn k8s_path(path: &serde_ignored::Path) -> String {
                 format!("{parent}.{key}")
             }
         }
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => k8s_path(parent),
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => k8s_path(parent),
     }
 }
 
@@ -80,7 +92,9 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_listed_with_their_path_in_document_order() {
-        let v = ds(json!({"bogus": 1, "template": {"spec": {"containers": [{"image": "a", "imagee": "b", "name": "c"}]}}}));
+        let v = ds(
+            json!({"bogus": 1, "template": {"spec": {"containers": [{"image": "a", "imagee": "b", "name": "c"}]}}}),
+        );
         assert_eq!(
             decode_object(Kind::DaemonSet, &v).unwrap_err(),
             r#"strict decoding error: unknown field "spec.bogus", unknown field "spec.template.spec.containers[0].imagee""#
@@ -89,12 +103,16 @@ mod tests {
 
     #[test]
     fn type_errors_use_gos_unmarshal_type_error_wording() {
-        let port = ds(json!({"template": {"spec": {"containers": [{"name": "c", "ports": [{"containerPort": "80"}]}]}}}));
+        let port = ds(
+            json!({"template": {"spec": {"containers": [{"name": "c", "ports": [{"containerPort": "80"}]}]}}}),
+        );
         assert_eq!(
             decode_object(Kind::DaemonSet, &port).unwrap_err(),
             "json: cannot unmarshal string into Go struct field ContainerPort.spec.template.spec.containers.ports.containerPort of type int32"
         );
-        let env = ds(json!({"template": {"spec": {"containers": [{"name": "c", "env": [{"name": "A", "value": 1}]}]}}}));
+        let env = ds(
+            json!({"template": {"spec": {"containers": [{"name": "c", "env": [{"name": "A", "value": 1}]}]}}}),
+        );
         assert_eq!(
             decode_object(Kind::DaemonSet, &env).unwrap_err(),
             "json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string"
@@ -127,7 +145,9 @@ mod tests {
             decode_object(Kind::DaemonSet, &policy).unwrap_err(),
             "json: cannot unmarshal number into Go struct field PodSpec.spec.template.spec.restartPolicy of type v1.RestartPolicy"
         );
-        let limits = ds(json!({"template": {"spec": {"containers": [{"name": "c", "resources": {"limits": "x"}}]}}}));
+        let limits = ds(
+            json!({"template": {"spec": {"containers": [{"name": "c", "resources": {"limits": "x"}}]}}}),
+        );
         assert_eq!(
             decode_object(Kind::DaemonSet, &limits).unwrap_err(),
             "json: cannot unmarshal string into Go struct field ResourceRequirements.spec.template.spec.containers.resources.limits of type v1.ResourceList"
@@ -146,7 +166,18 @@ mod tests {
                    "spec": {"resources": {"requests": {"storage": storage}}}})
         };
         let ok = decode_object(Kind::PersistentVolumeClaim, &pvc(json!(2))).unwrap();
-        let requests = ok.pvc().unwrap().spec.as_ref().unwrap().resources.as_ref().unwrap().requests.clone().unwrap();
+        let requests = ok
+            .pvc()
+            .unwrap()
+            .spec
+            .as_ref()
+            .unwrap()
+            .resources
+            .as_ref()
+            .unwrap()
+            .requests
+            .clone()
+            .unwrap();
         assert_eq!(requests["storage"].0, "2");
         assert_eq!(
             decode_object(Kind::PersistentVolumeClaim, &pvc(json!("1Gb"))).unwrap_err(),
@@ -157,21 +188,41 @@ mod tests {
     #[test]
     fn int_or_string_errors_come_from_the_standard_library_without_context() {
         let v = ds(json!({"updateStrategy": {"rollingUpdate": {"maxUnavailable": true}}}));
-        assert_eq!(decode_object(Kind::DaemonSet, &v).unwrap_err(), "json: cannot unmarshal bool into Go value of type int32");
-        let ok = ds(json!({"updateStrategy": {"rollingUpdate": {"maxUnavailable": "50%", "maxSurge": 0}}}));
+        assert_eq!(
+            decode_object(Kind::DaemonSet, &v).unwrap_err(),
+            "json: cannot unmarshal bool into Go value of type int32"
+        );
+        let ok = ds(
+            json!({"updateStrategy": {"rollingUpdate": {"maxUnavailable": "50%", "maxSurge": 0}}}),
+        );
         assert!(decode_object(Kind::DaemonSet, &ok).is_ok());
     }
 
     #[test]
     fn nulls_leave_zero_values() {
-        let v = ds(json!({"selector": null, "template": {"metadata": {"labels": null}, "spec": {"containers": null}}}));
+        let v = ds(
+            json!({"selector": null, "template": {"metadata": {"labels": null}, "spec": {"containers": null}}}),
+        );
         let obj = decode_object(Kind::DaemonSet, &v).unwrap();
-        assert!(obj.daemon_set().unwrap().spec.as_ref().unwrap().template.spec.as_ref().unwrap().containers.is_empty());
+        assert!(obj
+            .daemon_set()
+            .unwrap()
+            .spec
+            .as_ref()
+            .unwrap()
+            .template
+            .spec
+            .as_ref()
+            .unwrap()
+            .containers
+            .is_empty());
     }
 
     #[test]
     fn a_type_error_wins_over_unknown_fields() {
         let v = ds(json!({"aaa": 1, "minReadySeconds": "x"}));
-        assert!(decode_object(Kind::DaemonSet, &v).unwrap_err().starts_with("json: cannot unmarshal string"));
+        assert!(decode_object(Kind::DaemonSet, &v)
+            .unwrap_err()
+            .starts_with("json: cannot unmarshal string"));
     }
 }

@@ -14,17 +14,41 @@ fn every_book_manifest_decodes_to_its_kind() {
     let expected = [
         ("SAMPLE_DS", Kind::DaemonSet, "sample-ds"),
         ("SAMPLE_DS_ONDELETE", Kind::DaemonSet, "sample-ds-ondelete"),
-        ("SAMPLE_DS_ROLLING_UPDATE", Kind::DaemonSet, "sample-ds-ondelete"),
+        (
+            "SAMPLE_DS_ROLLING_UPDATE",
+            Kind::DaemonSet,
+            "sample-ds-ondelete",
+        ),
         ("SAMPLE_SS", Kind::StatefulSet, "sample-ss"),
-        ("SAMPLE_SS_ROLLINGUPDATE", Kind::StatefulSet, "sample-ss-rollingupdate"),
+        (
+            "SAMPLE_SS_ROLLINGUPDATE",
+            Kind::StatefulSet,
+            "sample-ss-rollingupdate",
+        ),
         ("SAMPLE_JOB", Kind::Job, "sample.job"),
-        ("SAMPLE_JOB_ONFAILURE", Kind::Job, "sample-job-onfailure-restart"),
+        (
+            "SAMPLE_JOB_ONFAILURE",
+            Kind::Job,
+            "sample-job-onfailure-restart",
+        ),
         ("SAMPLE_JOB_NEVER", Kind::Job, "sample-job-never-restart"),
-        ("SAMPLE_JOB_MULTI_WORKQUEUE", Kind::Job, "sample-job-multi-workqueue"),
-        ("SAMPLE_JOB_SINGLE_WORKQUEUE", Kind::Job, "sample-job-single-workqueue"),
+        (
+            "SAMPLE_JOB_MULTI_WORKQUEUE",
+            Kind::Job,
+            "sample-job-multi-workqueue",
+        ),
+        (
+            "SAMPLE_JOB_SINGLE_WORKQUEUE",
+            Kind::Job,
+            "sample-job-single-workqueue",
+        ),
         ("SAMPLE_JOB_TTL", Kind::Job, "sample-job-ttl"),
         ("SAMPLE_CRONJOB", Kind::CronJob, "sample-cronjob"),
-        ("SAMPLE_CRONJOB_1ST_EDITION", Kind::CronJob, "sample-cronjob"),
+        (
+            "SAMPLE_CRONJOB_1ST_EDITION",
+            Kind::CronJob,
+            "sample-cronjob",
+        ),
     ];
     assert_eq!(expected.len(), book::ALL.len());
     for ((name, text), (want_name, kind, object_name)) in book::ALL.iter().zip(expected) {
@@ -36,7 +60,9 @@ fn every_book_manifest_decodes_to_its_kind() {
         assert_eq!(docs[0].line, 1, "{name}");
         // And every one defaults and validates cleanly, as on a 1.32 cluster.
         let mut obj = docs[0].object.clone();
-        obj.meta_mut().namespace.get_or_insert_with(|| "default".into());
+        obj.meta_mut()
+            .namespace
+            .get_or_insert_with(|| "default".into());
         defaults::apply_defaults(&mut obj);
         validation::validate_create(&obj).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
@@ -45,19 +71,32 @@ fn every_book_manifest_decodes_to_its_kind() {
 #[test]
 fn a_legacy_api_version_decodes_with_a_warning() {
     let docs = decode(book::SAMPLE_CRONJOB_1ST_EDITION, "cj.yaml").unwrap();
-    assert_eq!(docs[0].warnings, vec![crate::api::kinds::legacy_warning("batch/v1beta1", Kind::CronJob).unwrap()]);
+    assert_eq!(
+        docs[0].warnings,
+        vec![crate::api::kinds::legacy_warning("batch/v1beta1", Kind::CronJob).unwrap()]
+    );
     assert_eq!(docs[0].object.to_json()["apiVersion"], "batch/v1");
     // `applied` keeps what was written.
     assert_eq!(docs[0].applied["apiVersion"], "batch/v1beta1");
-    assert!(decode(book::SAMPLE_CRONJOB, "cj.yaml").unwrap()[0].warnings.is_empty());
+    assert!(decode(book::SAMPLE_CRONJOB, "cj.yaml").unwrap()[0]
+        .warnings
+        .is_empty());
 }
 
 #[test]
 fn a_stream_of_documents_keeps_order_and_start_lines() {
-    let text = format!("# the book\n---\n{}---\n\n---\n# nothing here\n---\n{}", book::SAMPLE_DS, book::SAMPLE_JOB);
+    let text = format!(
+        "# the book\n---\n{}---\n\n---\n# nothing here\n---\n{}",
+        book::SAMPLE_DS,
+        book::SAMPLE_JOB
+    );
     let docs = decode(&text, "all.yaml").unwrap();
     let summary: Vec<(Kind, usize)> = docs.iter().map(|d| (d.object.kind(), d.line)).collect();
-    let job_line = text.lines().position(|l| l.starts_with("apiVersion: batch/v1")).unwrap() + 1;
+    let job_line = text
+        .lines()
+        .position(|l| l.starts_with("apiVersion: batch/v1"))
+        .unwrap()
+        + 1;
     assert_eq!(summary, vec![(Kind::DaemonSet, 3), (Kind::Job, job_line)]);
 }
 
@@ -73,7 +112,11 @@ fn applied_is_the_document_with_sorted_keys() {
 #[test]
 fn a_list_is_expanded_into_its_items() {
     let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: a\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: b\n";
-    let names: Vec<String> = decode(text, "l.yaml").unwrap().iter().map(|d| d.object.name().to_string()).collect();
+    let names: Vec<String> = decode(text, "l.yaml")
+        .unwrap()
+        .iter()
+        .map(|d| d.object.name().to_string())
+        .collect();
     assert_eq!(names, vec!["a", "b"]);
 }
 
@@ -93,7 +136,10 @@ fn malformed_yaml_names_the_file_and_the_line_like_kubectl() {
     // A leading separator stays in the first document and counts as its line 1.
     let leading = "---   # c\napiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n spec:\n";
     assert_eq!(err(leading, "s2.yaml"), "error: error parsing s2.yaml: error converting YAML to JSON: yaml: line 5: did not find expected key");
-    assert_eq!(err("apiVersion: v1\nkind: Pod\n--- b: 2\n", "s1.yaml"), "error: error parsing s1.yaml: invalid Yaml document separator: b: 2");
+    assert_eq!(
+        err("apiVersion: v1\nkind: Pod\n--- b: 2\n", "s1.yaml"),
+        "error: error parsing s1.yaml: invalid Yaml document separator: b: 2"
+    );
 }
 
 #[test]
@@ -103,7 +149,9 @@ fn parse_errors_carry_the_absolute_line_and_column() {
     assert_eq!(all.len(), 2);
     assert!(all[0].is_ok());
     match &all[1] {
-        Err(DocError::Parse { line, column, .. }) => assert_eq!((*line, *column), (Some(10), Some(2))),
+        Err(DocError::Parse { line, column, .. }) => {
+            assert_eq!((*line, *column), (Some(10), Some(2)))
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -115,8 +163,16 @@ fn missing_api_version_or_kind_is_a_client_side_validation_error() {
         err("metadata:\n  name: x\n", "c.yaml"),
         format!("error: error validating \"c.yaml\": error validating data: [apiVersion not set, kind not set]{tail}")
     );
-    assert_eq!(err("apiVersion: v1\nmetadata:\n  name: x\n", "d.yaml"), format!("error: error validating \"d.yaml\": error validating data: kind not set{tail}"));
-    assert_eq!(err("kind: Pod\nmetadata:\n  name: x\n", "e.yaml"), format!("error: error validating \"e.yaml\": error validating data: apiVersion not set{tail}"));
+    assert_eq!(
+        err("apiVersion: v1\nmetadata:\n  name: x\n", "d.yaml"),
+        format!("error: error validating \"d.yaml\": error validating data: kind not set{tail}")
+    );
+    assert_eq!(
+        err("kind: Pod\nmetadata:\n  name: x\n", "e.yaml"),
+        format!(
+            "error: error validating \"e.yaml\": error validating data: apiVersion not set{tail}"
+        )
+    );
     assert_eq!(err("apiVersion: 5\nkind: Pod\n", "j.yaml"), format!("error: error validating \"j.yaml\": error validating data: apiVersion isn't string type{tail}"));
     assert_eq!(err("hello\n", "h.yaml"), format!("error: error validating \"h.yaml\": error validating data: invalid object to validate{tail}"));
     assert_eq!(err("- a\n- b\n", "i.yaml"), format!("error: error validating \"i.yaml\": error validating data: invalid object to validate{tail}"));
@@ -141,7 +197,9 @@ fn unknown_fields_are_a_strict_decoding_error_with_their_path() {
         "Error from server (BadRequest): error when creating \"sample-ds.yaml\": DaemonSet in version \"v1\" cannot be handled as a DaemonSet: strict decoding error: unknown field \"spec.template.spec.containers[0].imagee\""
     );
     // Several are listed in the order the server meets them (sorted keys), with the verb asked for.
-    let text = book::SAMPLE_SS.replace("replicas: 3", "replicas: 3\n  replica: 3").replace("  name: sample-ss\n", "  name: sample-ss\n  labelz: {}\n");
+    let text = book::SAMPLE_SS
+        .replace("replicas: 3", "replicas: 3\n  replica: 3")
+        .replace("  name: sample-ss\n", "  name: sample-ss\n  labelz: {}\n");
     assert_eq!(
         decode_for(&text, "ss.yaml", "patching").unwrap_err(),
         "Error from server (BadRequest): error when patching \"ss.yaml\": StatefulSet in version \"v1\" cannot be handled as a StatefulSet: strict decoding error: unknown field \"metadata.labelz\", unknown field \"spec.replica\""
@@ -178,9 +236,15 @@ fn later_documents_survive_a_server_error_but_not_a_parse_error() {
 
 #[test]
 fn json_manifests_are_accepted() {
-    let docs = decode(r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"dev"}}"#, "ns.json").unwrap();
+    let docs = decode(
+        r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"dev"}}"#,
+        "ns.json",
+    )
+    .unwrap();
     assert_eq!(docs[0].object.name(), "dev");
-    assert!(decode("{\"apiVersion\": \"v1\", x}", "bad.json").unwrap_err().starts_with("error: error parsing bad.json: json: "));
+    assert!(decode("{\"apiVersion\": \"v1\", x}", "bad.json")
+        .unwrap_err()
+        .starts_with("error: error parsing bad.json: json: "));
 }
 
 /// Odd input never panics anywhere on the way in: decode, then default and validate what

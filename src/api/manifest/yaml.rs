@@ -33,7 +33,11 @@ pub(crate) fn to_json(chunk: &str) -> Result<Value, YamlError> {
     match parsed {
         Ok(Ok(value)) => Ok(normalise(value)),
         Ok(Err(err)) => Err(go_yaml_error(&err, chunk)),
-        Err(_) => Err(YamlError { message: "yaml: internal error in the YAML parser".into(), line: None, column: None }),
+        Err(_) => Err(YamlError {
+            message: "yaml: internal error in the YAML parser".into(),
+            line: None,
+            column: None,
+        }),
     }
 }
 
@@ -125,7 +129,10 @@ fn go_yaml_error(err: &serde_yaml::Error, chunk: &str) -> YamlError {
     } else {
         let text = err.to_string();
         if text.starts_with("unknown anchor") {
-            let name = location.as_ref().map(|l| anchor_name(chunk, l.index())).unwrap_or_default();
+            let name = location
+                .as_ref()
+                .map(|l| anchor_name(chunk, l.index()))
+                .unwrap_or_default();
             format!("yaml: unknown anchor '{name}' referenced")
         } else {
             // Errors of the YAML library with no go-yaml counterpart: keep its own words.
@@ -136,14 +143,20 @@ fn go_yaml_error(err: &serde_yaml::Error, chunk: &str) -> YamlError {
             }
         }
     };
-    YamlError { message, line, column }
+    YamlError {
+        message,
+        line,
+        column,
+    }
 }
 
 /// The alias name at byte `index` (`*name`).
 fn anchor_name(chunk: &str, index: usize) -> String {
     let rest = chunk.get(index..).unwrap_or("");
     let rest = rest.strip_prefix('*').unwrap_or(rest);
-    rest.chars().take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c)).collect()
+    rest.chars()
+        .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
+        .collect()
 }
 
 /// What the libyaml error's debug form tells: its kind, problem text and context line.
@@ -166,10 +179,17 @@ impl LibyamlError {
             .find("context_mark: Mark { line: ")
             .and_then(|i| {
                 let rest = &debug[i + "context_mark: Mark { line: ".len()..];
-                rest.split(|c: char| !c.is_ascii_digit()).next()?.parse::<usize>().ok()
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .next()?
+                    .parse::<usize>()
+                    .ok()
             })
             .map(|l| l.saturating_sub(1));
-        Some(LibyamlError { scanner, problem, context_line0 })
+        Some(LibyamlError {
+            scanner,
+            problem,
+            context_line0,
+        })
     }
 }
 
@@ -185,9 +205,18 @@ mod tests {
     // "error converting YAML to JSON: " for the same chunk.
     #[test]
     fn parser_errors_report_the_zero_based_line_like_go_yaml() {
-        assert_eq!(err("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n spec:\n"), "yaml: line 4: did not find expected key");
-        assert_eq!(err("x:\n  - a\n  b: 1\n"), "yaml: line 2: did not find expected '-' indicator");
-        assert_eq!(err("a: [1, 2\n"), "yaml: line 1: did not find expected ',' or ']'");
+        assert_eq!(
+            err("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n spec:\n"),
+            "yaml: line 4: did not find expected key"
+        );
+        assert_eq!(
+            err("x:\n  - a\n  b: 1\n"),
+            "yaml: line 2: did not find expected '-' indicator"
+        );
+        assert_eq!(
+            err("a: [1, 2\n"),
+            "yaml: line 1: did not find expected ',' or ']'"
+        );
     }
 
     #[test]
@@ -196,13 +225,22 @@ mod tests {
             err("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n"),
             "yaml: line 5: mapping values are not allowed in this context"
         );
-        assert_eq!(err("apiVersion: v1\nkind: Pod\nmetadata:\n\tname: x\n"), "yaml: line 4: found character that cannot start any token");
-        assert_eq!(err("a: \"abc\n"), "yaml: line 2: found unexpected end of stream");
+        assert_eq!(
+            err("apiVersion: v1\nkind: Pod\nmetadata:\n\tname: x\n"),
+            "yaml: line 4: found character that cannot start any token"
+        );
+        assert_eq!(
+            err("a: \"abc\n"),
+            "yaml: line 2: found unexpected end of stream"
+        );
     }
 
     #[test]
     fn a_problem_on_the_first_line_has_no_line_number() {
-        assert_eq!(err("a: b: c\n"), "yaml: mapping values are not allowed in this context");
+        assert_eq!(
+            err("a: b: c\n"),
+            "yaml: mapping values are not allowed in this context"
+        );
     }
 
     #[test]
@@ -219,18 +257,27 @@ mod tests {
     #[test]
     fn keys_are_sorted_and_merge_keys_applied() {
         let v = to_json("z: 1\nbase: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n").unwrap();
-        assert_eq!(v.to_string(), r#"{"base":{"x":1,"y":2},"m":{"x":1,"y":3},"z":1}"#);
+        assert_eq!(
+            v.to_string(),
+            r#"{"base":{"x":1,"y":2},"m":{"x":1,"y":3},"z":1}"#
+        );
     }
 
     #[test]
     fn whole_floats_become_integers_and_duplicates_keep_the_last() {
-        assert_eq!(to_json("a: 1.0\nb: 0.5\n").unwrap().to_string(), r#"{"a":1,"b":0.5}"#);
+        assert_eq!(
+            to_json("a: 1.0\nb: 0.5\n").unwrap().to_string(),
+            r#"{"a":1,"b":0.5}"#
+        );
         assert_eq!(to_json("a: 1\na: 2\n").unwrap().to_string(), r#"{"a":2}"#);
     }
 
     #[test]
     fn only_the_first_document_of_a_chunk_counts() {
-        assert_eq!(to_json("a: 1\n...\nb: 2\n").unwrap().to_string(), r#"{"a":1}"#);
+        assert_eq!(
+            to_json("a: 1\n...\nb: 2\n").unwrap().to_string(),
+            r#"{"a":1}"#
+        );
         assert_eq!(to_json("").unwrap(), Value::Null);
         assert_eq!(to_json("# only a comment\n").unwrap(), Value::Null);
     }

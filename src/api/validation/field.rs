@@ -97,27 +97,57 @@ pub struct FieldError {
 pub type ErrorList = Vec<FieldError>;
 
 pub fn required(path: &Path, detail: &str) -> FieldError {
-    FieldError { path: path.clone(), kind: ErrorType::Required, value: None, detail: detail.into() }
+    FieldError {
+        path: path.clone(),
+        kind: ErrorType::Required,
+        value: None,
+        detail: detail.into(),
+    }
 }
 
 pub fn forbidden(path: &Path, detail: &str) -> FieldError {
-    FieldError { path: path.clone(), kind: ErrorType::Forbidden, value: None, detail: detail.into() }
+    FieldError {
+        path: path.clone(),
+        kind: ErrorType::Forbidden,
+        value: None,
+        detail: detail.into(),
+    }
 }
 
 pub fn too_long(path: &Path, detail: &str) -> FieldError {
-    FieldError { path: path.clone(), kind: ErrorType::TooLong, value: None, detail: detail.into() }
+    FieldError {
+        path: path.clone(),
+        kind: ErrorType::TooLong,
+        value: None,
+        detail: detail.into(),
+    }
 }
 
 pub fn invalid(path: &Path, value: Value, detail: &str) -> FieldError {
-    FieldError { path: path.clone(), kind: ErrorType::Invalid, value: Some(value), detail: detail.into() }
+    FieldError {
+        path: path.clone(),
+        kind: ErrorType::Invalid,
+        value: Some(value),
+        detail: detail.into(),
+    }
 }
 
 pub fn duplicate(path: &Path, value: Value) -> FieldError {
-    FieldError { path: path.clone(), kind: ErrorType::Duplicate, value: Some(value), detail: String::new() }
+    FieldError {
+        path: path.clone(),
+        kind: ErrorType::Duplicate,
+        value: Some(value),
+        detail: String::new(),
+    }
 }
 
 pub fn not_found(path: &Path, value: Value) -> FieldError {
-    FieldError { path: path.clone(), kind: ErrorType::NotFound, value: Some(value), detail: String::new() }
+    FieldError {
+        path: path.clone(),
+        kind: ErrorType::NotFound,
+        value: Some(value),
+        detail: String::new(),
+    }
 }
 
 /// `field.NotSupported`: the detail lists the valid values, each quoted.
@@ -125,9 +155,21 @@ pub fn not_supported(path: &Path, value: Value, valid: &[&str]) -> FieldError {
     let detail = if valid.is_empty() {
         String::new()
     } else {
-        format!("supported values: {}", valid.iter().map(|v| gofmt::quote(v)).collect::<Vec<_>>().join(", "))
+        format!(
+            "supported values: {}",
+            valid
+                .iter()
+                .map(|v| gofmt::quote(v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
-    FieldError { path: path.clone(), kind: ErrorType::NotSupported, value: Some(value), detail }
+    FieldError {
+        path: path.clone(),
+        kind: ErrorType::NotSupported,
+        value: Some(value),
+        detail,
+    }
 }
 
 /// The API's immutable-field error.
@@ -154,15 +196,42 @@ mod tests {
 
     #[test]
     fn errors_render_like_field_error_error() {
-        let p = Path::new("spec").child("containers").index(0).child("image");
-        assert_eq!(required(&p, "").to_string(), "spec.containers[0].image: Required value");
+        let p = Path::new("spec")
+            .child("containers")
+            .index(0)
+            .child("image");
         assert_eq!(
-            not_supported(&Path::new("spec").child("restartPolicy"), Value::str("Sometimes"), &["Always", "OnFailure", "Never"]).to_string(),
+            required(&p, "").to_string(),
+            "spec.containers[0].image: Required value"
+        );
+        assert_eq!(
+            not_supported(
+                &Path::new("spec").child("restartPolicy"),
+                Value::str("Sometimes"),
+                &["Always", "OnFailure", "Never"]
+            )
+            .to_string(),
             r#"spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never""#
         );
-        assert_eq!(invalid(&Path::new("spec").child("replicas"), Value::int(-1), "must be greater than or equal to 0").to_string(),
-            "spec.replicas: Invalid value: -1: must be greater than or equal to 0");
-        assert_eq!(forbidden(&Path::new("spec"), "x").to_string(), "spec: Forbidden: x");
-        assert_eq!(Path::new("spec").child("resources").key("storage").to_string(), "spec.resources[storage]");
+        assert_eq!(
+            invalid(
+                &Path::new("spec").child("replicas"),
+                Value::int(-1),
+                "must be greater than or equal to 0"
+            )
+            .to_string(),
+            "spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+        );
+        assert_eq!(
+            forbidden(&Path::new("spec"), "x").to_string(),
+            "spec: Forbidden: x"
+        );
+        assert_eq!(
+            Path::new("spec")
+                .child("resources")
+                .key("storage")
+                .to_string(),
+            "spec.resources[storage]"
+        );
     }
 }

@@ -45,7 +45,10 @@ pub fn string_map(map: Option<&BTreeMap<String, String>>) -> String {
     match map {
         None => "map[string]string(nil)".into(),
         Some(m) => {
-            let entries: Vec<String> = m.iter().map(|(k, v)| format!("{}:{}", quote(k), quote(v))).collect();
+            let entries: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{}:{}", quote(k), quote(v)))
+                .collect();
             format!("map[string]string{{{}}}", entries.join(", "))
         }
     }
@@ -55,7 +58,10 @@ pub fn string_map(map: Option<&BTreeMap<String, String>>) -> String {
 pub fn string_slice(items: Option<&Vec<String>>) -> String {
     match items {
         None => "[]string(nil)".into(),
-        Some(v) => format!("[]string{{{}}}", v.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", ")),
+        Some(v) => format!(
+            "[]string{{{}}}",
+            v.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 
@@ -88,7 +94,10 @@ pub fn label_selector(selector: &LabelSelector) -> String {
 pub fn int_or_string(value: &IntOrString) -> String {
     match value {
         IntOrString::Int(i) => format!("intstr.IntOrString{{Type:0, IntVal:{i}, StrVal:\"\"}}"),
-        IntOrString::String(s) => format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{}}}", quote(s)),
+        IntOrString::String(s) => format!(
+            "intstr.IntOrString{{Type:1, IntVal:0, StrVal:{}}}",
+            quote(s)
+        ),
     }
 }
 
@@ -105,9 +114,15 @@ fn go_value(value: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => quote(s),
-        Value::Array(items) => format!("{{{}}}", items.iter().map(go_value).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => format!(
+            "{{{}}}",
+            items.iter().map(go_value).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(map) => {
-            let fields: Vec<String> = map.iter().map(|(k, v)| format!("{}:{}", go_field_name(k), go_value(v))).collect();
+            let fields: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{}:{}", go_field_name(k), go_value(v)))
+                .collect();
             format!("{{{}}}", fields.join(", "))
         }
     }
@@ -137,13 +152,22 @@ mod tests {
         let mut m = BTreeMap::new();
         m.insert("b".to_string(), "2".to_string());
         m.insert("a".to_string(), "1".to_string());
-        assert_eq!(string_map(Some(&m)), r#"map[string]string{"a":"1", "b":"2"}"#);
+        assert_eq!(
+            string_map(Some(&m)),
+            r#"map[string]string{"a":"1", "b":"2"}"#
+        );
         assert_eq!(string_map(None), "map[string]string(nil)");
-        let sel = LabelSelector { match_labels: Some(m), match_expressions: None };
+        let sel = LabelSelector {
+            match_labels: Some(m),
+            match_expressions: None,
+        };
         assert_eq!(
             label_selector(&sel),
             r#"v1.LabelSelector{MatchLabels:map[string]string{"a":"1", "b":"2"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}"#
         );
-        assert_eq!(int_or_string(&IntOrString::Int(1)), r#"intstr.IntOrString{Type:0, IntVal:1, StrVal:""}"#);
+        assert_eq!(
+            int_or_string(&IntOrString::Int(1)),
+            r#"intstr.IntOrString{Type:0, IntVal:1, StrVal:""}"#
+        );
     }
 }

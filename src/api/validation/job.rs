@@ -3,7 +3,10 @@
 
 use super::field::{self, ErrorList, Path, Value};
 use super::{gofmt, meta, pod, semantic_eq};
-use crate::api::defaults::{generate_selector, CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL};
+use crate::api::defaults::{
+    generate_selector, CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL,
+    LEGACY_JOB_NAME_LABEL,
+};
 use k8s_openapi::api::batch::v1::{Job, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use std::collections::BTreeMap;
@@ -57,9 +60,16 @@ pub fn update(new: &Job, old: &Job) -> ErrorList {
     let old_spec = old.spec.clone().unwrap_or_default();
     let path = Path::new("spec");
     errs.extend(job_spec(&new_spec, &path));
-    errs.extend(completions_update(&new_spec, &old_spec, &path.child("completions")));
+    errs.extend(completions_update(
+        &new_spec,
+        &old_spec,
+        &path.child("completions"),
+    ));
     if new_spec.selector != old_spec.selector {
-        let shown = new_spec.selector.as_ref().map_or_else(Value::null, meta::selector_value);
+        let shown = new_spec
+            .selector
+            .as_ref()
+            .map_or_else(Value::null, meta::selector_value);
         errs.push(field::immutable(&path.child("selector"), shown));
     }
     errs.extend(template_update(old, &new_spec, &old_spec, &path));
@@ -83,10 +93,17 @@ pub fn update(new: &Job, old: &Job) -> ErrorList {
     immutable(
         "backoffLimitPerIndex",
         new_spec.backoff_limit_per_index != old_spec.backoff_limit_per_index,
-        new_spec.backoff_limit_per_index.map_or_else(Value::null, Value::int),
+        new_spec
+            .backoff_limit_per_index
+            .map_or_else(Value::null, Value::int),
         &mut errs,
     );
-    immutable("managedBy", new_spec.managed_by != old_spec.managed_by, Value::opt_str(new_spec.managed_by.as_deref()), &mut errs);
+    immutable(
+        "managedBy",
+        new_spec.managed_by != old_spec.managed_by,
+        Value::opt_str(new_spec.managed_by.as_deref()),
+        &mut errs,
+    );
     immutable(
         "successPolicy",
         !semantic_eq(&new_spec.success_policy, &old_spec.success_policy),
@@ -99,7 +116,10 @@ pub fn update(new: &Job, old: &Job) -> ErrorList {
 fn go_json_value<T: serde::Serialize>(type_name: &str, value: &Option<T>) -> Value {
     match value {
         None => Value::null(),
-        Some(v) => Value::go(gofmt::go_struct(type_name, &serde_json::to_value(v).unwrap_or_default())),
+        Some(v) => Value::go(gofmt::go_struct(
+            type_name,
+            &serde_json::to_value(v).unwrap_or_default(),
+        )),
     }
 }
 
@@ -115,7 +135,11 @@ fn completions_update(new: &JobSpec, old: &JobSpec, path: &Path) -> ErrorList {
     }
     match new.completions {
         None => vec![],
-        Some(c) if Some(c) != new.parallelism => vec![field::invalid(path, shown, "can only be modified in tandem with spec.parallelism")],
+        Some(c) if Some(c) != new.parallelism => vec![field::invalid(
+            path,
+            shown,
+            "can only be modified in tandem with spec.parallelism",
+        )],
         Some(_) => vec![],
     }
 }
@@ -139,7 +163,9 @@ fn template_update(old: &Job, new_spec: &JobSpec, old_spec: &JobSpec, path: &Pat
             let node_affinity = n.affinity.as_ref().and_then(|a| a.node_affinity.clone());
             match (&mut o.affinity, &n.affinity) {
                 (Some(oa), _) => oa.node_affinity = node_affinity,
-                (None, Some(na)) if na.pod_affinity.is_none() && na.pod_anti_affinity.is_none() => o.affinity = Some(na.clone()),
+                (None, Some(na)) if na.pod_affinity.is_none() && na.pod_anti_affinity.is_none() => {
+                    o.affinity = Some(na.clone())
+                }
                 _ => {}
             }
         }
@@ -147,7 +173,10 @@ fn template_update(old: &Job, new_spec: &JobSpec, old_spec: &JobSpec, path: &Pat
     if semantic_eq(&new_spec.template, &old_template) {
         return vec![];
     }
-    let shown = gofmt::go_struct("core.PodTemplateSpec", &serde_json::to_value(&new_spec.template).unwrap_or_default());
+    let shown = gofmt::go_struct(
+        "core.PodTemplateSpec",
+        &serde_json::to_value(&new_spec.template).unwrap_or_default(),
+    );
     vec![field::immutable(&path.child("template"), Value::go(shown))]
 }
 
@@ -157,7 +186,9 @@ fn generated_selector(job: &Job, spec: &JobSpec) -> ErrorList {
     if spec.manual_selector == Some(true) {
         return errs;
     }
-    let Some(selector) = &spec.selector else { return errs };
+    let Some(selector) = &spec.selector else {
+        return errs;
+    };
     let uid = job.metadata.uid.as_deref().unwrap_or("");
     let name = job.metadata.name.as_deref().unwrap_or("");
     if uid.is_empty() {
@@ -165,8 +196,14 @@ fn generated_selector(job: &Job, spec: &JobSpec) -> ErrorList {
     }
     let tmeta = spec.template.metadata.clone().unwrap_or_default();
     let tpath = Path::new("spec").child("template").child("metadata");
-    let require_prefixed = selector.match_labels.as_ref().is_some_and(|m| m.contains_key(CONTROLLER_UID_LABEL));
-    let mut checks = vec![(LEGACY_CONTROLLER_UID_LABEL, uid), (LEGACY_JOB_NAME_LABEL, name)];
+    let require_prefixed = selector
+        .match_labels
+        .as_ref()
+        .is_some_and(|m| m.contains_key(CONTROLLER_UID_LABEL));
+    let mut checks = vec![
+        (LEGACY_CONTROLLER_UID_LABEL, uid),
+        (LEGACY_JOB_NAME_LABEL, name),
+    ];
     if require_prefixed {
         checks.extend([(CONTROLLER_UID_LABEL, uid), (JOB_NAME_LABEL, name)]);
     }
@@ -174,13 +211,24 @@ fn generated_selector(job: &Job, spec: &JobSpec) -> ErrorList {
     for (key, want) in checks {
         expected.insert(key.to_string(), want.to_string());
         match tmeta.labels.as_ref().and_then(|l| l.get(key)) {
-            None => errs.push(field::required(&tpath.child("labels").key(key), &format!("must be '{want}'"))),
-            Some(v) if v != want => errs.push(field::invalid(&tpath.child("labels").key(key), meta::labels_value(tmeta.labels.as_ref()), &format!("must be '{want}'"))),
+            None => errs.push(field::required(
+                &tpath.child("labels").key(key),
+                &format!("must be '{want}'"),
+            )),
+            Some(v) if v != want => errs.push(field::invalid(
+                &tpath.child("labels").key(key),
+                meta::labels_value(tmeta.labels.as_ref()),
+                &format!("must be '{want}'"),
+            )),
             Some(_) => {}
         }
     }
     if meta::selector_converts(selector) && !meta::selector_matches(selector, Some(&expected)) {
-        errs.push(field::invalid(&Path::new("spec").child("selector"), meta::selector_value(selector), "`selector` not auto-generated"));
+        errs.push(field::invalid(
+            &Path::new("spec").child("selector"),
+            meta::selector_value(selector),
+            "`selector` not auto-generated",
+        ));
     }
     errs
 }
@@ -193,7 +241,11 @@ fn job_spec(spec: &JobSpec, path: &Path) -> ErrorList {
         Some(selector) => errs.extend(meta::label_selector(selector, &path.child("selector"))),
     }
     // A nil selector matches nothing, an empty one everything (LabelSelectorAsSelector).
-    let labels = spec.template.metadata.as_ref().and_then(|m| m.labels.as_ref());
+    let labels = spec
+        .template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.as_ref());
     let matches = match &spec.selector {
         None => Some(false),
         Some(s) if !meta::selector_converts(s) => None,
@@ -214,10 +266,18 @@ pub fn template_spec(template: &JobTemplateSpec, path: &Path) -> ErrorList {
     let spec = template.spec.clone().unwrap_or_default();
     let mut errs = spec_common(&spec, &path.child("spec"));
     if let Some(selector) = &spec.selector {
-        errs.push(field::invalid(&path.child("spec").child("selector"), meta::selector_value(selector), "`selector` will be auto-generated"));
+        errs.push(field::invalid(
+            &path.child("spec").child("selector"),
+            meta::selector_value(selector),
+            "`selector` will be auto-generated",
+        ));
     }
     if spec.manual_selector == Some(true) {
-        errs.push(field::not_supported(&path.child("spec").child("manualSelector"), Value::bool(true), &["nil", "false"]));
+        errs.push(field::not_supported(
+            &path.child("spec").child("manualSelector"),
+            Value::bool(true),
+            &["nil", "false"],
+        ));
     }
     errs
 }
@@ -227,41 +287,79 @@ fn spec_common(spec: &JobSpec, path: &Path) -> ErrorList {
     let mut errs = ErrorList::new();
     let nonneg = |name: &str, value: Option<i64>, errs: &mut ErrorList| {
         if let Some(v) = value.filter(|v| *v < 0) {
-            errs.push(field::invalid(&path.child(name), Value::int(v), NONNEGATIVE));
+            errs.push(field::invalid(
+                &path.child(name),
+                Value::int(v),
+                NONNEGATIVE,
+            ));
         }
     };
     nonneg("parallelism", spec.parallelism.map(i64::from), &mut errs);
     nonneg("completions", spec.completions.map(i64::from), &mut errs);
-    nonneg("activeDeadlineSeconds", spec.active_deadline_seconds, &mut errs);
+    nonneg(
+        "activeDeadlineSeconds",
+        spec.active_deadline_seconds,
+        &mut errs,
+    );
     nonneg("backoffLimit", spec.backoff_limit.map(i64::from), &mut errs);
-    nonneg("ttlSecondsAfterFinished", spec.ttl_seconds_after_finished.map(i64::from), &mut errs);
-    nonneg("backoffLimitPerIndex", spec.backoff_limit_per_index.map(i64::from), &mut errs);
+    nonneg(
+        "ttlSecondsAfterFinished",
+        spec.ttl_seconds_after_finished.map(i64::from),
+        &mut errs,
+    );
+    nonneg(
+        "backoffLimitPerIndex",
+        spec.backoff_limit_per_index.map(i64::from),
+        &mut errs,
+    );
     if let Some(max) = spec.max_failed_indexes {
         nonneg("maxFailedIndexes", Some(i64::from(max)), &mut errs);
         if spec.backoff_limit_per_index.is_none() {
-            errs.push(field::required(&path.child("backoffLimitPerIndex"), "when maxFailedIndexes is specified"));
+            errs.push(field::required(
+                &path.child("backoffLimitPerIndex"),
+                "when maxFailedIndexes is specified",
+            ));
         }
     }
     let mode = spec.completion_mode.as_deref();
     if let Some(m) = mode {
         if m != "NonIndexed" && m != "Indexed" {
-            errs.push(field::not_supported(&path.child("completionMode"), Value::str(m), &["NonIndexed", "Indexed"]));
+            errs.push(field::not_supported(
+                &path.child("completionMode"),
+                Value::str(m),
+                &["NonIndexed", "Indexed"],
+            ));
         }
         if m == "Indexed" {
             if spec.completions.is_none() {
-                errs.push(field::required(&path.child("completions"), "when completion mode is Indexed"));
+                errs.push(field::required(
+                    &path.child("completions"),
+                    "when completion mode is Indexed",
+                ));
             }
             if let Some(p) = spec.parallelism.filter(|p| *p > 100_000) {
-                errs.push(field::invalid(&path.child("parallelism"), Value::int(p), "must be less than or equal to 100000 when completion mode is Indexed"));
+                errs.push(field::invalid(
+                    &path.child("parallelism"),
+                    Value::int(p),
+                    "must be less than or equal to 100000 when completion mode is Indexed",
+                ));
             }
         }
     }
     if mode.is_none() || mode == Some("NonIndexed") {
         if let Some(b) = spec.backoff_limit_per_index {
-            errs.push(field::invalid(&path.child("backoffLimitPerIndex"), Value::int(b), "requires indexed completion mode"));
+            errs.push(field::invalid(
+                &path.child("backoffLimitPerIndex"),
+                Value::int(b),
+                "requires indexed completion mode",
+            ));
         }
         if let Some(m) = spec.max_failed_indexes {
-            errs.push(field::invalid(&path.child("maxFailedIndexes"), Value::int(m), "requires indexed completion mode"));
+            errs.push(field::invalid(
+                &path.child("maxFailedIndexes"),
+                Value::int(m),
+                "requires indexed completion mode",
+            ));
         }
     }
     if let Some(policy) = &spec.pod_failure_policy {
@@ -269,7 +367,11 @@ fn spec_common(spec: &JobSpec, path: &Path) -> ErrorList {
         for (i, rule) in policy.rules.iter().enumerate() {
             let valid = ["Count", "FailIndex", "FailJob", "Ignore"];
             if !valid.contains(&rule.action.as_str()) {
-                errs.push(field::not_supported(&rpath.index(i).child("action"), Value::str(&rule.action), &valid));
+                errs.push(field::not_supported(
+                    &rpath.index(i).child("action"),
+                    Value::str(&rule.action),
+                    &valid,
+                ));
             }
         }
     }
@@ -277,21 +379,45 @@ fn spec_common(spec: &JobSpec, path: &Path) -> ErrorList {
         let ppath = path.child("podReplacementPolicy");
         if spec.pod_failure_policy.is_some() {
             if policy != "Failed" {
-                errs.push(field::not_supported(&ppath, Value::str(policy), &["Failed"]));
+                errs.push(field::not_supported(
+                    &ppath,
+                    Value::str(policy),
+                    &["Failed"],
+                ));
             }
         } else if policy != "Failed" && policy != "TerminatingOrFailed" {
-            errs.push(field::not_supported(&ppath, Value::str(policy), &["Failed", "TerminatingOrFailed"]));
+            errs.push(field::not_supported(
+                &ppath,
+                Value::str(policy),
+                &["Failed", "TerminatingOrFailed"],
+            ));
         }
     }
     errs.extend(pod::template(&spec.template, &path.child("template")));
-    let restart = spec.template.spec.as_ref().and_then(|s| s.restart_policy.as_deref()).unwrap_or("");
+    let restart = spec
+        .template
+        .spec
+        .as_ref()
+        .and_then(|s| s.restart_policy.as_deref())
+        .unwrap_or("");
     let rpath = path.child("template").child("spec").child("restartPolicy");
     if restart == "Always" || restart.is_empty() {
-        errs.push(field::required(&rpath, "valid values: \"OnFailure\", \"Never\""));
+        errs.push(field::required(
+            &rpath,
+            "valid values: \"OnFailure\", \"Never\"",
+        ));
     } else if restart != "OnFailure" && restart != "Never" {
-        errs.push(field::not_supported(&rpath, Value::str(restart), &["OnFailure", "Never"]));
+        errs.push(field::not_supported(
+            &rpath,
+            Value::str(restart),
+            &["OnFailure", "Never"],
+        ));
     } else if spec.pod_failure_policy.is_some() && restart != "Never" {
-        errs.push(field::invalid(&rpath, Value::str(restart), "only \"Never\" is supported when podFailurePolicy is specified"));
+        errs.push(field::invalid(
+            &rpath,
+            Value::str(restart),
+            "only \"Never\" is supported when podFailurePolicy is specified",
+        ));
     }
     errs
 }

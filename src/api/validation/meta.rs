@@ -4,7 +4,9 @@
 use super::field::{self, ErrorList, Path, Value};
 use super::gofmt;
 use crate::api::names;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{
+    LabelSelector, LabelSelectorRequirement, ObjectMeta,
+};
 use std::collections::BTreeMap;
 
 /// How a kind's names are checked (`ValidateNameFunc`).
@@ -28,7 +30,9 @@ const ANNOTATIONS_LIMIT: usize = 256 * 1024;
 pub fn name_problems(rule: NameRule, name: &str, prefix: bool) -> Vec<String> {
     // apimachinery `maskTrailingDash`: a generateName may end in '-' (Go drops two bytes).
     let name = match name.len() {
-        n if prefix && n > 1 && name.ends_with('-') => format!("{}a", name.get(..n - 2).unwrap_or("")),
+        n if prefix && n > 1 && name.ends_with('-') => {
+            format!("{}a", name.get(..n - 2).unwrap_or(""))
+        }
         _ => name.to_string(),
     };
     match rule {
@@ -67,7 +71,8 @@ fn dns1035_problems(name: &str) -> Vec<String> {
     let b = name.as_bytes();
     let ok = !b.is_empty()
         && b[0].is_ascii_lowercase()
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
         && !name.ends_with('-');
     if !ok {
         out.push(DNS1035_LABEL_ERR.to_string());
@@ -84,13 +89,20 @@ pub fn object_meta(meta: &ObjectMeta, namespaced: bool, rule: NameRule) -> Error
     let generate = meta.generate_name.as_deref().unwrap_or("");
     if !generate.is_empty() {
         for msg in name_problems(rule, generate, true) {
-            errs.push(field::invalid(&path.child("generateName"), Value::str(generate), &msg));
+            errs.push(field::invalid(
+                &path.child("generateName"),
+                Value::str(generate),
+                &msg,
+            ));
         }
     }
     let name = meta.name.as_deref().unwrap_or("");
     if name.is_empty() {
         if generate.is_empty() {
-            errs.push(field::required(&path.child("name"), "name or generateName is required"));
+            errs.push(field::required(
+                &path.child("name"),
+                "name or generateName is required",
+            ));
         }
     } else {
         for msg in name_problems(rule, name, false) {
@@ -101,18 +113,35 @@ pub fn object_meta(meta: &ObjectMeta, namespaced: bool, rule: NameRule) -> Error
     if namespaced {
         if !namespace.is_empty() {
             for msg in label_problems(namespace) {
-                errs.push(field::invalid(&path.child("namespace"), Value::str(namespace), &msg));
+                errs.push(field::invalid(
+                    &path.child("namespace"),
+                    Value::str(namespace),
+                    &msg,
+                ));
             }
         }
     } else if !namespace.is_empty() {
-        errs.push(field::forbidden(&path.child("namespace"), "not allowed on this type"));
+        errs.push(field::forbidden(
+            &path.child("namespace"),
+            "not allowed on this type",
+        ));
     }
     if let Some(g) = meta.generation.filter(|g| *g < 0) {
-        errs.push(field::invalid(&path.child("generation"), Value::int(g), "must be greater than or equal to 0"));
+        errs.push(field::invalid(
+            &path.child("generation"),
+            Value::int(g),
+            "must be greater than or equal to 0",
+        ));
     }
     errs.extend(labels(meta.labels.as_ref(), &path.child("labels")));
-    errs.extend(annotations(meta.annotations.as_ref(), &path.child("annotations")));
-    errs.extend(finalizers(meta.finalizers.as_ref(), &path.child("finalizers")));
+    errs.extend(annotations(
+        meta.annotations.as_ref(),
+        &path.child("annotations"),
+    ));
+    errs.extend(finalizers(
+        meta.finalizers.as_ref(),
+        &path.child("finalizers"),
+    ));
     errs
 }
 
@@ -121,14 +150,26 @@ pub fn object_meta_update(new: &ObjectMeta, old: &ObjectMeta) -> ErrorList {
     let path = Path::new("metadata");
     let mut errs = ErrorList::new();
     if new.name != old.name {
-        errs.push(field::immutable(&path.child("name"), Value::opt_str(new.name.as_deref())));
+        errs.push(field::immutable(
+            &path.child("name"),
+            Value::opt_str(new.name.as_deref()),
+        ));
     }
     if new.namespace != old.namespace {
-        errs.push(field::immutable(&path.child("namespace"), Value::opt_str(new.namespace.as_deref())));
+        errs.push(field::immutable(
+            &path.child("namespace"),
+            Value::opt_str(new.namespace.as_deref()),
+        ));
     }
     errs.extend(labels(new.labels.as_ref(), &path.child("labels")));
-    errs.extend(annotations(new.annotations.as_ref(), &path.child("annotations")));
-    errs.extend(finalizers(new.finalizers.as_ref(), &path.child("finalizers")));
+    errs.extend(annotations(
+        new.annotations.as_ref(),
+        &path.child("annotations"),
+    ));
+    errs.extend(finalizers(
+        new.finalizers.as_ref(),
+        &path.child("finalizers"),
+    ));
     errs
 }
 
@@ -168,7 +209,8 @@ fn is_qualified_name_part(s: &str) -> bool {
     !b.is_empty()
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
 /// `IsValidLabelValue`.
@@ -209,7 +251,10 @@ pub fn annotations(annotations: Option<&BTreeMap<String, String>>, path: &Path) 
         size += k.len() + v.len();
     }
     if size > ANNOTATIONS_LIMIT {
-        errs.push(field::too_long(path, &format!("must have at most {ANNOTATIONS_LIMIT} bytes")));
+        errs.push(field::too_long(
+            path,
+            &format!("must have at most {ANNOTATIONS_LIMIT} bytes"),
+        ));
     }
     errs
 }
@@ -232,7 +277,11 @@ pub fn selector_is_nil(selector: &LabelSelector) -> bool {
 
 /// Whether the selector has no requirements at all (nil or empty).
 pub fn selector_is_empty(selector: &LabelSelector) -> bool {
-    selector.match_labels.as_ref().is_none_or(|m| m.is_empty()) && selector.match_expressions.as_ref().is_none_or(|e| e.is_empty())
+    selector.match_labels.as_ref().is_none_or(|m| m.is_empty())
+        && selector
+            .match_expressions
+            .as_ref()
+            .is_none_or(|e| e.is_empty())
 }
 
 /// `ValidateLabelSelector`.
@@ -250,22 +299,40 @@ fn requirement(req: &LabelSelectorRequirement, path: &Path) -> ErrorList {
     match req.operator.as_str() {
         "In" | "NotIn" => {
             if values.is_empty() {
-                errs.push(field::required(&path.child("values"), "must be specified when `operator` is 'In' or 'NotIn'"));
+                errs.push(field::required(
+                    &path.child("values"),
+                    "must be specified when `operator` is 'In' or 'NotIn'",
+                ));
             }
         }
         "Exists" | "DoesNotExist" => {
             if !values.is_empty() {
-                errs.push(field::forbidden(&path.child("values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+                errs.push(field::forbidden(
+                    &path.child("values"),
+                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                ));
             }
         }
-        op => errs.push(field::invalid(&path.child("operator"), Value::str(op), "not a valid selector operator")),
+        op => errs.push(field::invalid(
+            &path.child("operator"),
+            Value::str(op),
+            "not a valid selector operator",
+        )),
     }
     for msg in qualified_name_problems(&req.key) {
-        errs.push(field::invalid(&path.child("key"), Value::str(&req.key), &msg));
+        errs.push(field::invalid(
+            &path.child("key"),
+            Value::str(&req.key),
+            &msg,
+        ));
     }
     for (i, v) in values.iter().enumerate() {
         for msg in label_value_problems(v) {
-            errs.push(field::invalid(&path.child("values").index(i), Value::str(v), &msg));
+            errs.push(field::invalid(
+                &path.child("values").index(i),
+                Value::str(v),
+                &msg,
+            ));
         }
     }
     errs
@@ -278,7 +345,10 @@ pub fn selector_converts(selector: &LabelSelector) -> bool {
 }
 
 /// Whether a (converted) selector matches a label set; a nil selector matches nothing.
-pub fn selector_matches(selector: &LabelSelector, labels: Option<&BTreeMap<String, String>>) -> bool {
+pub fn selector_matches(
+    selector: &LabelSelector,
+    labels: Option<&BTreeMap<String, String>>,
+) -> bool {
     if selector_is_nil(selector) {
         return false;
     }
@@ -304,17 +374,26 @@ mod tests {
     #[test]
     fn label_keys_and_values_follow_the_api_rules() {
         assert!(qualified_name_problems("app.kubernetes.io/name").is_empty());
-        assert_eq!(qualified_name_problems("-x")[0], format!("name part {QUALIFIED_NAME_ERR}"));
+        assert_eq!(
+            qualified_name_problems("-x")[0],
+            format!("name part {QUALIFIED_NAME_ERR}")
+        );
         assert!(qualified_name_problems("a/b/c")[0].starts_with("a qualified name must consist"));
         assert!(label_value_problems("").is_empty());
-        assert_eq!(label_value_problems(&"a".repeat(64)), vec!["must be no more than 63 characters".to_string()]);
+        assert_eq!(
+            label_value_problems(&"a".repeat(64)),
+            vec!["must be no more than 63 characters".to_string()]
+        );
     }
 
     #[test]
     fn names_by_rule() {
         assert!(name_problems(NameRule::Subdomain, "sample.job", false).is_empty());
         assert_eq!(name_problems(NameRule::Label, "sample.job", false).len(), 1);
-        assert_eq!(name_problems(NameRule::Dns1035, "1abc", false), vec![DNS1035_LABEL_ERR.to_string()]);
+        assert_eq!(
+            name_problems(NameRule::Dns1035, "1abc", false),
+            vec![DNS1035_LABEL_ERR.to_string()]
+        );
         assert!(name_problems(NameRule::Subdomain, "sample-ds-", true).is_empty());
     }
 }

@@ -43,19 +43,29 @@ pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
 /// Validation on update, immutable fields included (after defaulting `new`).
 pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
     let errs = match (old, new) {
-        (Object::Namespace(_), Object::Namespace(n)) => meta::object_meta_update(&n.metadata, old.meta()),
+        (Object::Namespace(_), Object::Namespace(n)) => {
+            meta::object_meta_update(&n.metadata, old.meta())
+        }
         (Object::Node(_), Object::Node(n)) => {
             let mut errs = meta::object_meta_update(&n.metadata, old.meta());
-            errs.extend(core::node(n).into_iter().filter(|e| !e.to_string().starts_with("metadata.")));
+            errs.extend(
+                core::node(n)
+                    .into_iter()
+                    .filter(|e| !e.to_string().starts_with("metadata.")),
+            );
             errs
         }
         (Object::Pod(o), Object::Pod(n)) => pod::pod_update(n, o),
         (Object::Service(o), Object::Service(n)) => core::service_update(n, o),
         (Object::PersistentVolume(o), Object::PersistentVolume(n)) => storage::pv_update(n, o),
-        (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) => storage::pvc_update(n, o),
+        (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) => {
+            storage::pvc_update(n, o)
+        }
         (Object::StorageClass(o), Object::StorageClass(n)) => storage::storage_class_update(n, o),
         (Object::Event(o), Object::Event(n)) => meta::object_meta_update(&n.metadata, &o.metadata),
-        (Object::ControllerRevision(o), Object::ControllerRevision(n)) => core::controller_revision_update(n, o),
+        (Object::ControllerRevision(o), Object::ControllerRevision(n)) => {
+            core::controller_revision_update(n, o)
+        }
         (Object::DaemonSet(o), Object::DaemonSet(n)) => daemonset::update(n, o),
         (Object::StatefulSet(o), Object::StatefulSet(n)) => statefulset::update(n, o),
         (Object::Job(o), Object::Job(n)) => job::update(n, o),
@@ -76,7 +86,10 @@ pub fn warnings_on_create(obj: &Object) -> Vec<String> {
         Object::Job(j) => job::warnings(j),
         _ => vec![],
     };
-    warnings.into_iter().map(|w| format!("Warning: {w}")).collect()
+    warnings
+        .into_iter()
+        .map(|w| format!("Warning: {w}"))
+        .collect()
 }
 
 /// The errors as the API server's Invalid status, causes de-duplicated in order.
@@ -92,7 +105,11 @@ fn result(obj: &Object, errs: ErrorList) -> Result<(), ApiError> {
         }
     }
     let name = obj.meta().name.clone().unwrap_or_default();
-    Err(ApiError::Invalid { kind: obj.kind(), name, causes })
+    Err(ApiError::Invalid {
+        kind: obj.kind(),
+        name,
+        causes,
+    })
 }
 
 /// `apiequality.Semantic.DeepEqual` for API values: equal as JSON, with an empty list the
@@ -105,7 +122,9 @@ pub(crate) fn semantic_eq<T: serde::Serialize>(a: &T, b: &T) -> bool {
                 .filter(|(_, v)| !matches!(v, serde_json::Value::Array(a) if a.is_empty()))
                 .map(|(k, v)| (k, strip(v)))
                 .collect(),
-            serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(strip).collect()),
+            serde_json::Value::Array(items) => {
+                serde_json::Value::Array(items.into_iter().map(strip).collect())
+            }
             other => other,
         }
     }

@@ -8,7 +8,10 @@ use super::field::{self, ErrorList, Path, Value};
 use super::gofmt;
 use super::meta;
 use crate::api::quantity;
-use k8s_openapi::api::core::v1::{Container, ContainerPort, Pod, PodSpec, PodTemplateSpec, ResourceRequirements, Toleration, Volume, VolumeMount};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerPort, Pod, PodSpec, PodTemplateSpec, ResourceRequirements, Toleration,
+    Volume, VolumeMount,
+};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,11 +21,21 @@ const NONNEGATIVE: &str = "must be greater than or equal to 0";
 pub fn template(template: &PodTemplateSpec, path: &Path) -> ErrorList {
     let meta = template.metadata.clone().unwrap_or_default();
     let mut errs = meta::labels(meta.labels.as_ref(), &path.child("labels"));
-    errs.extend(meta::annotations(meta.annotations.as_ref(), &path.child("annotations")));
+    errs.extend(meta::annotations(
+        meta.annotations.as_ref(),
+        &path.child("annotations"),
+    ));
     let spec = template.spec.clone().unwrap_or_default();
     errs.extend(pod_spec(&spec, &path.child("spec"), false));
-    if spec.ephemeral_containers.as_ref().is_some_and(|e| !e.is_empty()) {
-        errs.push(field::forbidden(&path.child("spec").child("ephemeralContainers"), "ephemeral containers not allowed in pod template"));
+    if spec
+        .ephemeral_containers
+        .as_ref()
+        .is_some_and(|e| !e.is_empty())
+    {
+        errs.push(field::forbidden(
+            &path.child("spec").child("ephemeralContainers"),
+            "ephemeral containers not allowed in pod template",
+        ));
     }
     errs
 }
@@ -40,13 +53,18 @@ pub fn pod_create(pod: &Pod) -> ErrorList {
 /// the message; klab prints the sentence alone.)
 pub fn pod_update(new: &Pod, old: &Pod) -> ErrorList {
     let mut errs = meta::object_meta_update(&new.metadata, &old.metadata);
-    let (Some(new_spec), Some(old_spec)) = (&new.spec, &old.spec) else { return errs };
+    let (Some(new_spec), Some(old_spec)) = (&new.spec, &old.spec) else {
+        return errs;
+    };
     errs.extend(pod_spec(new_spec, &Path::new("spec"), true));
     let mut mutable = new_spec.clone();
     for (n, o) in mutable.containers.iter_mut().zip(&old_spec.containers) {
         n.image.clone_from(&o.image);
     }
-    if let (Some(n), Some(o)) = (mutable.init_containers.as_mut(), old_spec.init_containers.as_ref()) {
+    if let (Some(n), Some(o)) = (
+        mutable.init_containers.as_mut(),
+        old_spec.init_containers.as_ref(),
+    ) {
         for (n, o) in n.iter_mut().zip(o) {
             n.image.clone_from(&o.image);
         }
@@ -72,26 +90,63 @@ pub fn pod_update(new: &Pod, old: &Pod) -> ErrorList {
 /// `ValidatePodSpec` (`is_pod`: the pod-only checks of `ValidatePodCreate` too).
 pub fn pod_spec(spec: &PodSpec, path: &Path, is_pod: bool) -> ErrorList {
     let mut errs = ErrorList::new();
-    let (volumes, volume_errs) = self::volumes(spec.volumes.as_deref().unwrap_or(&[]), &path.child("volumes"));
+    let (volumes, volume_errs) = self::volumes(
+        spec.volumes.as_deref().unwrap_or(&[]),
+        &path.child("volumes"),
+    );
     errs.extend(volume_errs);
-    errs.extend(containers(&spec.containers, &volumes, &path.child("containers"), is_pod));
-    errs.extend(init_containers(spec, &volumes, &path.child("initContainers")));
-    errs.extend(restart_policy(spec.restart_policy.as_deref().unwrap_or(""), &path.child("restartPolicy")));
-    errs.extend(dns_policy(spec.dns_policy.as_deref().unwrap_or(""), &path.child("dnsPolicy")));
-    errs.extend(meta::labels(spec.node_selector.as_ref(), &path.child("nodeSelector")));
-    if let Some(name) = spec.service_account_name.as_deref().filter(|n| !n.is_empty()) {
+    errs.extend(containers(
+        &spec.containers,
+        &volumes,
+        &path.child("containers"),
+        is_pod,
+    ));
+    errs.extend(init_containers(
+        spec,
+        &volumes,
+        &path.child("initContainers"),
+    ));
+    errs.extend(restart_policy(
+        spec.restart_policy.as_deref().unwrap_or(""),
+        &path.child("restartPolicy"),
+    ));
+    errs.extend(dns_policy(
+        spec.dns_policy.as_deref().unwrap_or(""),
+        &path.child("dnsPolicy"),
+    ));
+    errs.extend(meta::labels(
+        spec.node_selector.as_ref(),
+        &path.child("nodeSelector"),
+    ));
+    if let Some(name) = spec
+        .service_account_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
+    {
         for msg in meta::name_problems(meta::NameRule::Subdomain, name, false) {
-            errs.push(field::invalid(&path.child("serviceAccountName"), Value::str(name), &msg));
+            errs.push(field::invalid(
+                &path.child("serviceAccountName"),
+                Value::str(name),
+                &msg,
+            ));
         }
     }
     if let Some(node) = spec.node_name.as_deref().filter(|n| !n.is_empty()) {
         for msg in meta::name_problems(meta::NameRule::Subdomain, node, false) {
-            errs.push(field::invalid(&path.child("nodeName"), Value::str(node), &msg));
+            errs.push(field::invalid(
+                &path.child("nodeName"),
+                Value::str(node),
+                &msg,
+            ));
         }
     }
     if let Some(ads) = spec.active_deadline_seconds {
         if !(1..=i64::from(i32::MAX)).contains(&ads) {
-            errs.push(field::invalid(&path.child("activeDeadlineSeconds"), Value::int(ads), "must be between 1 and 2147483647, inclusive"));
+            errs.push(field::invalid(
+                &path.child("activeDeadlineSeconds"),
+                Value::int(ads),
+                "must be between 1 and 2147483647, inclusive",
+            ));
         }
     }
     for (name, value) in [("hostname", &spec.hostname), ("subdomain", &spec.subdomain)] {
@@ -101,14 +156,29 @@ pub fn pod_spec(spec: &PodSpec, path: &Path, is_pod: bool) -> ErrorList {
             }
         }
     }
-    errs.extend(tolerations(spec.tolerations.as_deref().unwrap_or(&[]), &path.child("tolerations")));
-    if let Some(class) = spec.priority_class_name.as_deref().filter(|c| !c.is_empty()) {
+    errs.extend(tolerations(
+        spec.tolerations.as_deref().unwrap_or(&[]),
+        &path.child("tolerations"),
+    ));
+    if let Some(class) = spec
+        .priority_class_name
+        .as_deref()
+        .filter(|c| !c.is_empty())
+    {
         for msg in meta::name_problems(meta::NameRule::Subdomain, class, false) {
-            errs.push(field::invalid(&path.child("priorityClassName"), Value::str(class), &msg));
+            errs.push(field::invalid(
+                &path.child("priorityClassName"),
+                Value::str(class),
+                &msg,
+            ));
         }
     }
     if let Some(overhead) = &spec.overhead {
-        errs.extend(resource_list(overhead, &path.child("overhead").child("limits"), false));
+        errs.extend(resource_list(
+            overhead,
+            &path.child("overhead").child("limits"),
+            false,
+        ));
     }
     errs
 }
@@ -117,7 +187,11 @@ fn restart_policy(policy: &str, path: &Path) -> ErrorList {
     match policy {
         "Always" | "OnFailure" | "Never" => vec![],
         "" => vec![field::required(path, "")],
-        other => vec![field::not_supported(path, Value::str(other), &["Always", "OnFailure", "Never"])],
+        other => vec![field::not_supported(
+            path,
+            Value::str(other),
+            &["Always", "OnFailure", "Never"],
+        )],
     }
 }
 
@@ -125,7 +199,11 @@ fn dns_policy(policy: &str, path: &Path) -> ErrorList {
     match policy {
         "ClusterFirstWithHostNet" | "ClusterFirst" | "Default" | "None" => vec![],
         "" => vec![field::required(path, "")],
-        other => vec![field::not_supported(path, Value::str(other), &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"])],
+        other => vec![field::not_supported(
+            path,
+            Value::str(other),
+            &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
+        )],
     }
 }
 
@@ -141,11 +219,18 @@ fn volumes(volumes: &[Volume], path: &Path) -> (BTreeSet<String>, ErrorList) {
             el.push(field::required(&vpath.child("name"), ""));
         } else {
             for msg in meta::label_problems(&vol.name) {
-                el.push(field::invalid(&vpath.child("name"), Value::str(&vol.name), &msg));
+                el.push(field::invalid(
+                    &vpath.child("name"),
+                    Value::str(&vol.name),
+                    &msg,
+                ));
             }
         }
         if names.contains(&vol.name) {
-            el.push(field::duplicate(&vpath.child("name"), Value::str(&vol.name)));
+            el.push(field::duplicate(
+                &vpath.child("name"),
+                Value::str(&vol.name),
+            ));
         }
         if el.is_empty() {
             names.insert(vol.name.clone());
@@ -165,7 +250,10 @@ fn volume_source(vol: &Volume, path: &Path) -> ErrorList {
     if sources == 0 {
         errs.push(field::required(path, "must specify a volume type"));
     } else if sources > 1 {
-        errs.push(field::forbidden(path, "may not specify more than 1 volume type"));
+        errs.push(field::forbidden(
+            path,
+            "may not specify more than 1 volume type",
+        ));
     }
     if let Some(hp) = &vol.host_path {
         if hp.path.is_empty() {
@@ -174,7 +262,10 @@ fn volume_source(vol: &Volume, path: &Path) -> ErrorList {
     }
     if let Some(pvc) = &vol.persistent_volume_claim {
         if pvc.claim_name.is_empty() {
-            errs.push(field::required(&path.child("persistentVolumeClaim").child("claimName"), ""));
+            errs.push(field::required(
+                &path.child("persistentVolumeClaim").child("claimName"),
+                "",
+            ));
         }
     }
     if let Some(cm) = &vol.config_map {
@@ -184,19 +275,31 @@ fn volume_source(vol: &Volume, path: &Path) -> ErrorList {
     }
     if let Some(secret) = &vol.secret {
         if secret.secret_name.as_deref().unwrap_or("").is_empty() {
-            errs.push(field::required(&path.child("secret").child("secretName"), ""));
+            errs.push(field::required(
+                &path.child("secret").child("secretName"),
+                "",
+            ));
         }
     }
     if let Some(size) = vol.empty_dir.as_ref().and_then(|e| e.size_limit.as_ref()) {
         if quantity::parse(&size.0).is_ok_and(|q| q.milli < 0) {
-            errs.push(field::invalid(&path.child("emptyDir").child("sizeLimit"), Value::str(&quantity::canonical_str(&size.0)), NONNEGATIVE));
+            errs.push(field::invalid(
+                &path.child("emptyDir").child("sizeLimit"),
+                Value::str(&quantity::canonical_str(&size.0)),
+                NONNEGATIVE,
+            ));
         }
     }
     errs
 }
 
 /// `validateContainers`: at least one; each valid; names unique.
-fn containers(containers: &[Container], volumes: &BTreeSet<String>, path: &Path, is_pod: bool) -> ErrorList {
+fn containers(
+    containers: &[Container],
+    volumes: &BTreeSet<String>,
+    path: &Path,
+    is_pod: bool,
+) -> ErrorList {
     if containers.is_empty() {
         return vec![field::required(path, "")];
     }
@@ -208,14 +311,21 @@ fn containers(containers: &[Container], volumes: &BTreeSet<String>, path: &Path,
         if is_pod {
             let image = c.image.as_deref().unwrap_or("");
             if image.len() != image.trim().len() {
-                errs.push(field::invalid(&cpath.child("image"), Value::str(image), "must not have leading or trailing whitespace"));
+                errs.push(field::invalid(
+                    &cpath.child("image"),
+                    Value::str(image),
+                    "must not have leading or trailing whitespace",
+                ));
             }
         }
         if !names.insert(c.name.clone()) {
             errs.push(field::duplicate(&cpath.child("name"), Value::str(&c.name)));
         }
         if c.restart_policy.is_some() {
-            errs.push(field::forbidden(&cpath.child("restartPolicy"), "may not be set for non-init containers"));
+            errs.push(field::forbidden(
+                &cpath.child("restartPolicy"),
+                "may not be set for non-init containers",
+            ));
         }
     }
     errs
@@ -233,7 +343,11 @@ fn init_containers(spec: &PodSpec, volumes: &BTreeSet<String>, path: &Path) -> E
         }
         if let Some(policy) = c.restart_policy.as_deref() {
             if policy != "Always" {
-                errs.push(field::not_supported(&cpath.child("restartPolicy"), Value::str(policy), &["Always"]));
+                errs.push(field::not_supported(
+                    &cpath.child("restartPolicy"),
+                    Value::str(policy),
+                    &["Always"],
+                ));
             }
         }
     }
@@ -247,7 +361,11 @@ fn container(c: &Container, volumes: &BTreeSet<String>, path: &Path) -> ErrorLis
         errs.push(field::required(&path.child("name"), ""));
     } else {
         for msg in meta::label_problems(&c.name) {
-            errs.push(field::invalid(&path.child("name"), Value::str(&c.name), &msg));
+            errs.push(field::invalid(
+                &path.child("name"),
+                Value::str(&c.name),
+                &msg,
+            ));
         }
     }
     if c.image.as_deref().unwrap_or("").is_empty() {
@@ -255,24 +373,41 @@ fn container(c: &Container, volumes: &BTreeSet<String>, path: &Path) -> ErrorLis
     }
     match c.termination_message_policy.as_deref().unwrap_or("") {
         "File" | "FallbackToLogsOnError" => {}
-        "" => errs.push(field::required(&path.child("terminationMessagePolicy"), "must be 'File' or 'FallbackToLogsOnError'")),
+        "" => errs.push(field::required(
+            &path.child("terminationMessagePolicy"),
+            "must be 'File' or 'FallbackToLogsOnError'",
+        )),
         other => errs.push(field::not_supported(
             &path.child("terminationMessagePolicy"),
             Value::str(other),
             &["File", "FallbackToLogsOnError"],
         )),
     }
-    errs.extend(ports(c.ports.as_deref().unwrap_or(&[]), &path.child("ports")));
+    errs.extend(ports(
+        c.ports.as_deref().unwrap_or(&[]),
+        &path.child("ports"),
+    ));
     for (i, env) in c.env.iter().flatten().enumerate() {
         if env.name.is_empty() {
-            errs.push(field::required(&path.child("env").index(i).child("name"), ""));
+            errs.push(field::required(
+                &path.child("env").index(i).child("name"),
+                "",
+            ));
         }
     }
-    errs.extend(mounts(c.volume_mounts.as_deref().unwrap_or(&[]), volumes, &path.child("volumeMounts")));
+    errs.extend(mounts(
+        c.volume_mounts.as_deref().unwrap_or(&[]),
+        volumes,
+        &path.child("volumeMounts"),
+    ));
     match c.image_pull_policy.as_deref().unwrap_or("") {
         "Always" | "IfNotPresent" | "Never" => {}
         "" => errs.push(field::required(&path.child("imagePullPolicy"), "")),
-        other => errs.push(field::not_supported(&path.child("imagePullPolicy"), Value::str(other), &["Always", "IfNotPresent", "Never"])),
+        other => errs.push(field::not_supported(
+            &path.child("imagePullPolicy"),
+            Value::str(other),
+            &["Always", "IfNotPresent", "Never"],
+        )),
     }
     if let Some(resources) = &c.resources {
         errs.extend(resource_requirements(resources, &path.child("resources")));
@@ -299,17 +434,29 @@ fn ports(ports: &[ContainerPort], path: &Path) -> ErrorList {
         if p.container_port == 0 {
             errs.push(field::required(&ppath.child("containerPort"), ""));
         } else if !(1..=65535).contains(&p.container_port) {
-            errs.push(field::invalid(&ppath.child("containerPort"), Value::int(p.container_port), "must be between 1 and 65535, inclusive"));
+            errs.push(field::invalid(
+                &ppath.child("containerPort"),
+                Value::int(p.container_port),
+                "must be between 1 and 65535, inclusive",
+            ));
         }
         if let Some(hp) = p.host_port.filter(|h| *h != 0) {
             if !(1..=65535).contains(&hp) {
-                errs.push(field::invalid(&ppath.child("hostPort"), Value::int(hp), "must be between 1 and 65535, inclusive"));
+                errs.push(field::invalid(
+                    &ppath.child("hostPort"),
+                    Value::int(hp),
+                    "must be between 1 and 65535, inclusive",
+                ));
             }
         }
         match p.protocol.as_deref().unwrap_or("") {
             "" => errs.push(field::required(&ppath.child("protocol"), "")),
             "SCTP" | "TCP" | "UDP" => {}
-            other => errs.push(field::not_supported(&ppath.child("protocol"), Value::str(other), &["SCTP", "TCP", "UDP"])),
+            other => errs.push(field::not_supported(
+                &ppath.child("protocol"),
+                Value::str(other),
+                &["SCTP", "TCP", "UDP"],
+            )),
         }
     }
     errs
@@ -321,8 +468,14 @@ pub fn port_name_problems(name: &str) -> Vec<String> {
     if name.len() > 15 {
         out.push("must be no more than 15 characters".to_string());
     }
-    if !name.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-') || name.is_empty() {
-        out.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_string());
+    if !name
+        .bytes()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        || name.is_empty()
+    {
+        out.push(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_string(),
+        );
     }
     if !name.bytes().any(|c| c.is_ascii_lowercase()) {
         out.push("must contain at least one letter (a-z)".to_string());
@@ -352,7 +505,11 @@ fn mounts(mounts: &[VolumeMount], volumes: &BTreeSet<String>, path: &Path) -> Er
             errs.push(field::required(&mpath.child("mountPath"), ""));
         }
         if !points.insert(m.mount_path.clone()) {
-            errs.push(field::invalid(&mpath.child("mountPath"), Value::str(&m.mount_path), "must be unique"));
+            errs.push(field::invalid(
+                &mpath.child("mountPath"),
+                Value::str(&m.mount_path),
+                "must be unique",
+            ));
         }
     }
     errs
@@ -370,19 +527,34 @@ fn resource_requirements(r: &ResourceRequirements, path: &Path) -> ErrorList {
         errs.extend(resource_entry(name, q, &req_path.key(name), true));
         let Some(limit) = limits.get(name) else {
             if !overcommit_allowed(name) {
-                errs.push(field::required(&path.child("limits"), "Limit must be set for non overcommitable resources"));
+                errs.push(field::required(
+                    &path.child("limits"),
+                    "Limit must be set for non overcommitable resources",
+                ));
             }
             continue;
         };
-        let (Ok(req_q), Ok(lim_q)) = (quantity::parse(&q.0), quantity::parse(&limit.0)) else { continue };
+        let (Ok(req_q), Ok(lim_q)) = (quantity::parse(&q.0), quantity::parse(&limit.0)) else {
+            continue;
+        };
         let shown = quantity::canonical(req_q);
         if req_q.milli != lim_q.milli && !overcommit_allowed(name) {
-            errs.push(field::invalid(&req_path, Value::str(&shown), &format!("must be equal to {name} limit of {}", quantity::canonical(lim_q))));
+            errs.push(field::invalid(
+                &req_path,
+                Value::str(&shown),
+                &format!(
+                    "must be equal to {name} limit of {}",
+                    quantity::canonical(lim_q)
+                ),
+            ));
         } else if req_q.milli > lim_q.milli {
             errs.push(field::invalid(
                 &req_path,
                 Value::str(&shown),
-                &format!("must be less than or equal to {name} limit of {}", quantity::canonical(lim_q)),
+                &format!(
+                    "must be less than or equal to {name} limit of {}",
+                    quantity::canonical(lim_q)
+                ),
             ));
         }
     }
@@ -404,8 +576,16 @@ fn resource_list(list: &BTreeMap<String, Quantity>, path: &Path, container: bool
 
 fn resource_entry(name: &str, q: &Quantity, path: &Path, container: bool) -> ErrorList {
     let mut errs = ErrorList::new();
-    if container && !name.contains('/') && !matches!(name, "cpu" | "memory" | "ephemeral-storage") && !name.starts_with("hugepages-") {
-        errs.push(field::invalid(path, Value::str(name), "must be a standard resource for containers"));
+    if container
+        && !name.contains('/')
+        && !matches!(name, "cpu" | "memory" | "ephemeral-storage")
+        && !name.starts_with("hugepages-")
+    {
+        errs.push(field::invalid(
+            path,
+            Value::str(name),
+            "must be a standard resource for containers",
+        ));
         return errs;
     }
     if let Ok(parsed) = quantity::parse(&q.0) {
@@ -413,9 +593,14 @@ fn resource_entry(name: &str, q: &Quantity, path: &Path, container: bool) -> Err
         if parsed.milli < 0 {
             errs.push(field::invalid(path, Value::str(&shown), NONNEGATIVE));
         }
-        let integer = name.starts_with("hugepages-") || (name.contains('/') && !name.starts_with("kubernetes.io/"));
+        let integer = name.starts_with("hugepages-")
+            || (name.contains('/') && !name.starts_with("kubernetes.io/"));
         if integer && parsed.milli % 1000 != 0 {
-            errs.push(field::invalid(path, Value::str(&shown), "must be an integer"));
+            errs.push(field::invalid(
+                path,
+                Value::str(&shown),
+                "must be an integer",
+            ));
         }
     }
     errs
@@ -443,18 +628,28 @@ pub fn tolerations(tolerations: &[Toleration], path: &Path) -> ErrorList {
             ));
         }
         if t.toleration_seconds.is_some() && effect != "NoExecute" {
-            errs.push(field::invalid(&tpath.child("effect"), Value::str(effect), "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+            errs.push(field::invalid(
+                &tpath.child("effect"),
+                Value::str(effect),
+                "effect must be 'NoExecute' when `tolerationSeconds` is set",
+            ));
         }
         match operator {
             "Equal" | "" => {
                 let problems = meta::label_value_problems(value);
                 if !problems.is_empty() {
-                    errs.push(field::invalid(&tpath.child("operator"), Value::str(value), &problems.join(";")));
+                    errs.push(field::invalid(
+                        &tpath.child("operator"),
+                        Value::str(value),
+                        &problems.join(";"),
+                    ));
                 }
             }
             "Exists" => {
                 if !value.is_empty() {
-                    let seconds = t.toleration_seconds.map_or("(*int64)(nil)".to_string(), |s| format!("(*int64)({s})"));
+                    let seconds = t
+                        .toleration_seconds
+                        .map_or("(*int64)(nil)".to_string(), |s| format!("(*int64)({s})"));
                     let shown = format!(
                         "core.Toleration{{Key:{}, Operator:{}, Value:{}, Effect:{}, TolerationSeconds:{seconds}}}",
                         gofmt::quote(key),
@@ -462,13 +657,26 @@ pub fn tolerations(tolerations: &[Toleration], path: &Path) -> ErrorList {
                         gofmt::quote(value),
                         gofmt::quote(effect)
                     );
-                    errs.push(field::invalid(&tpath.child("operator"), Value::go(shown), "value must be empty when `operator` is 'Exists'"));
+                    errs.push(field::invalid(
+                        &tpath.child("operator"),
+                        Value::go(shown),
+                        "value must be empty when `operator` is 'Exists'",
+                    ));
                 }
             }
-            other => errs.push(field::not_supported(&tpath.child("operator"), Value::str(other), &["Equal", "Exists"])),
+            other => errs.push(field::not_supported(
+                &tpath.child("operator"),
+                Value::str(other),
+                &["Equal", "Exists"],
+            )),
         }
-        if !effect.is_empty() && !matches!(effect, "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
-            errs.push(field::not_supported(&tpath.child("effect"), Value::str(effect), &["NoSchedule", "PreferNoSchedule", "NoExecute"]));
+        if !effect.is_empty() && !matches!(effect, "NoSchedule" | "PreferNoSchedule" | "NoExecute")
+        {
+            errs.push(field::not_supported(
+                &tpath.child("effect"),
+                Value::str(effect),
+                &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+            ));
         }
     }
     errs
@@ -480,7 +688,8 @@ mod tests {
     use k8s_openapi::api::core::v1::PodSpec;
 
     fn spec(containers: serde_json::Value) -> PodSpec {
-        let mut s: PodSpec = serde_json::from_value(serde_json::json!({"containers": containers})).unwrap();
+        let mut s: PodSpec =
+            serde_json::from_value(serde_json::json!({"containers": containers})).unwrap();
         s.restart_policy = Some("Always".into());
         s.dns_policy = Some("ClusterFirst".into());
         for c in &mut s.containers {
@@ -496,8 +705,18 @@ mod tests {
 
     #[test]
     fn containers_need_a_name_and_an_image() {
-        let errs = pod_spec(&spec(serde_json::json!([{"name": ""}])), &Path::new("spec"), false);
-        assert_eq!(messages(errs), vec!["spec.containers[0].name: Required value", "spec.containers[0].image: Required value"]);
+        let errs = pod_spec(
+            &spec(serde_json::json!([{"name": ""}])),
+            &Path::new("spec"),
+            false,
+        );
+        assert_eq!(
+            messages(errs),
+            vec![
+                "spec.containers[0].name: Required value",
+                "spec.containers[0].image: Required value"
+            ]
+        );
         let errs = pod_spec(&spec(serde_json::json!([])), &Path::new("spec"), false);
         assert_eq!(messages(errs), vec!["spec.containers: Required value"]);
     }
@@ -505,23 +724,35 @@ mod tests {
     #[test]
     fn duplicate_container_names_and_unknown_mounts() {
         let errs = pod_spec(
-            &spec(serde_json::json!([{"name": "a", "image": "x", "volumeMounts": [{"name": "www", "mountPath": "/d"}]}, {"name": "a", "image": "x"}])),
+            &spec(
+                serde_json::json!([{"name": "a", "image": "x", "volumeMounts": [{"name": "www", "mountPath": "/d"}]}, {"name": "a", "image": "x"}]),
+            ),
             &Path::new("spec"),
             false,
         );
         assert_eq!(
             messages(errs),
-            vec![r#"spec.containers[0].volumeMounts[0].name: Not found: "www""#, r#"spec.containers[1].name: Duplicate value: "a""#]
+            vec![
+                r#"spec.containers[0].volumeMounts[0].name: Not found: "www""#,
+                r#"spec.containers[1].name: Duplicate value: "a""#
+            ]
         );
     }
 
     #[test]
     fn requests_above_limits_are_refused() {
         let errs = pod_spec(
-            &spec(serde_json::json!([{"name": "a", "image": "x", "resources": {"limits": {"cpu": "1"}, "requests": {"cpu": "2"}}}])),
+            &spec(
+                serde_json::json!([{"name": "a", "image": "x", "resources": {"limits": {"cpu": "1"}, "requests": {"cpu": "2"}}}]),
+            ),
             &Path::new("spec"),
             false,
         );
-        assert_eq!(messages(errs), vec![r#"spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1"#]);
+        assert_eq!(
+            messages(errs),
+            vec![
+                r#"spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1"#
+            ]
+        );
     }
 }

@@ -14,7 +14,10 @@ pub const FORBIDDEN_UPDATE: &str = "updates to statefulset spec for fields other
 
 pub fn create(sts: &StatefulSet) -> ErrorList {
     let mut errs = meta::object_meta(&sts.metadata, true, meta::NameRule::Label);
-    errs.extend(spec(&sts.spec.clone().unwrap_or_default(), &Path::new("spec")));
+    errs.extend(spec(
+        &sts.spec.clone().unwrap_or_default(),
+        &Path::new("spec"),
+    ));
     errs
 }
 
@@ -32,7 +35,8 @@ pub fn update(new: &StatefulSet, old: &StatefulSet) -> ErrorList {
     comparable.update_strategy = old_spec.update_strategy.clone();
     comparable.min_ready_seconds = old_spec.min_ready_seconds;
     comparable.ordinals = old_spec.ordinals.clone();
-    comparable.persistent_volume_claim_retention_policy = old_spec.persistent_volume_claim_retention_policy.clone();
+    comparable.persistent_volume_claim_retention_policy =
+        old_spec.persistent_volume_claim_retention_policy.clone();
     if !semantic_eq(&comparable, &old_spec) {
         errs.push(field::forbidden(&Path::new("spec"), FORBIDDEN_UPDATE));
     }
@@ -45,7 +49,11 @@ fn spec(spec: &StatefulSetSpec, path: &Path) -> ErrorList {
     match spec.pod_management_policy.as_deref().unwrap_or("") {
         "" => errs.push(field::required(&path.child("podManagementPolicy"), "")),
         "OrderedReady" | "Parallel" => {}
-        other => errs.push(field::invalid(&path.child("podManagementPolicy"), Value::str(other), "must be 'OrderedReady' or 'Parallel'")),
+        other => errs.push(field::invalid(
+            &path.child("podManagementPolicy"),
+            Value::str(other),
+            "must be 'OrderedReady' or 'Parallel'",
+        )),
     }
     let strategy = spec.update_strategy.clone().unwrap_or_default();
     let rolling = strategy.rolling_update.as_ref();
@@ -56,7 +64,11 @@ fn spec(spec: &StatefulSetSpec, path: &Path) -> ErrorList {
                 let shown = format!(
                     "apps.RollingUpdateStatefulSetStrategy{{Partition:{}, MaxUnavailable:{}}}",
                     ru.partition.unwrap_or(0),
-                    if ru.max_unavailable.is_some() { "(*intstr.IntOrString)(0xc000000000)" } else { "(*intstr.IntOrString)(nil)" }
+                    if ru.max_unavailable.is_some() {
+                        "(*intstr.IntOrString)(0xc000000000)"
+                    } else {
+                        "(*intstr.IntOrString)(nil)"
+                    }
                 );
                 errs.push(field::invalid(
                     &path.child("updateStrategy").child("rollingUpdate"),
@@ -69,13 +81,21 @@ fn spec(spec: &StatefulSetSpec, path: &Path) -> ErrorList {
             if let Some(ru) = rolling {
                 let rpath = path.child("updateStrategy").child("rollingUpdate");
                 if let Some(p) = ru.partition.filter(|p| *p < 0) {
-                    errs.push(field::invalid(&rpath.child("partition"), Value::int(p), NONNEGATIVE));
+                    errs.push(field::invalid(
+                        &rpath.child("partition"),
+                        Value::int(p),
+                        NONNEGATIVE,
+                    ));
                 }
                 if let Some(mu) = &ru.max_unavailable {
                     let mpath = rpath.child("maxUnavailable");
                     errs.extend(positive_int_or_percent(mu, &mpath));
                     if int_or_percent_value(mu) == 0 {
-                        errs.push(field::invalid(&mpath, Value::go(super::gofmt::int_or_string(mu)), "cannot be 0"));
+                        errs.push(field::invalid(
+                            &mpath,
+                            Value::go(super::gofmt::int_or_string(mu)),
+                            "cannot be 0",
+                        ));
                     }
                     errs.extend(not_more_than_100_percent(mu, &mpath));
                 }
@@ -85,28 +105,60 @@ fn spec(spec: &StatefulSetSpec, path: &Path) -> ErrorList {
             let shown = format!(
                 "apps.StatefulSetUpdateStrategy{{Type:{}, RollingUpdate:{}}}",
                 super::gofmt::quote(other),
-                if rolling.is_some() { "(*apps.RollingUpdateStatefulSetStrategy)(0xc000000000)" } else { "(*apps.RollingUpdateStatefulSetStrategy)(nil)" }
+                if rolling.is_some() {
+                    "(*apps.RollingUpdateStatefulSetStrategy)(0xc000000000)"
+                } else {
+                    "(*apps.RollingUpdateStatefulSetStrategy)(nil)"
+                }
             );
-            errs.push(field::invalid(&path.child("updateStrategy"), Value::go(shown), "must be 'RollingUpdate' or 'OnDelete'"));
+            errs.push(field::invalid(
+                &path.child("updateStrategy"),
+                Value::go(shown),
+                "must be 'RollingUpdate' or 'OnDelete'",
+            ));
         }
     }
     if let Some(policy) = &spec.persistent_volume_claim_retention_policy {
         let ppath = path.child("persistentVolumeClaimRetentionPolicy");
-        for (name, value) in [("whenDeleted", &policy.when_deleted), ("whenScaled", &policy.when_scaled)] {
+        for (name, value) in [
+            ("whenDeleted", &policy.when_deleted),
+            ("whenScaled", &policy.when_scaled),
+        ] {
             let v = value.as_deref().unwrap_or("");
             if v != "Retain" && v != "Delete" {
-                errs.push(field::not_supported(&ppath.child(name), Value::str(v), &["Retain", "Delete"]));
+                errs.push(field::not_supported(
+                    &ppath.child(name),
+                    Value::str(v),
+                    &["Retain", "Delete"],
+                ));
             }
         }
     }
     if let Some(r) = spec.replicas.filter(|r| *r < 0) {
-        errs.push(field::invalid(&path.child("replicas"), Value::int(r), NONNEGATIVE));
+        errs.push(field::invalid(
+            &path.child("replicas"),
+            Value::int(r),
+            NONNEGATIVE,
+        ));
     }
     if let Some(m) = spec.min_ready_seconds.filter(|m| *m < 0) {
-        errs.push(field::invalid(&path.child("minReadySeconds"), Value::int(m), NONNEGATIVE));
+        errs.push(field::invalid(
+            &path.child("minReadySeconds"),
+            Value::int(m),
+            NONNEGATIVE,
+        ));
     }
-    if let Some(start) = spec.ordinals.as_ref().and_then(|o| o.start).filter(|s| *s < 0) {
-        errs.push(field::invalid(&path.child("ordinals.start"), Value::int(start), NONNEGATIVE));
+    if let Some(start) = spec
+        .ordinals
+        .as_ref()
+        .and_then(|o| o.start)
+        .filter(|s| *s < 0)
+    {
+        errs.push(field::invalid(
+            &path.child("ordinals.start"),
+            Value::int(start),
+            NONNEGATIVE,
+        ));
     }
     let selector = &spec.selector;
     if meta::selector_is_nil(selector) {
@@ -114,11 +166,19 @@ fn spec(spec: &StatefulSetSpec, path: &Path) -> ErrorList {
     } else {
         errs.extend(meta::label_selector(selector, &path.child("selector")));
         if meta::selector_is_empty(selector) {
-            errs.push(field::invalid(&path.child("selector"), meta::selector_value(selector), "empty selector is invalid for statefulset"));
+            errs.push(field::invalid(
+                &path.child("selector"),
+                meta::selector_value(selector),
+                "empty selector is invalid for statefulset",
+            ));
         }
     }
     if !meta::selector_converts(selector) {
-        errs.push(field::invalid(&path.child("selector"), meta::selector_value(selector), ""));
+        errs.push(field::invalid(
+            &path.child("selector"),
+            meta::selector_value(selector),
+            "",
+        ));
     } else {
         // ValidatePodTemplateSpecForStatefulSet: the selector must match, labels and
         // annotations must be valid; the pod spec itself is not validated.
@@ -132,17 +192,30 @@ fn spec(spec: &StatefulSetSpec, path: &Path) -> ErrorList {
                 "`selector` does not match template `labels`",
             ));
         }
-        errs.extend(meta::labels(template_meta.labels.as_ref(), &tpath.child("labels")));
-        errs.extend(meta::annotations(template_meta.annotations.as_ref(), &tpath.child("annotations")));
+        errs.extend(meta::labels(
+            template_meta.labels.as_ref(),
+            &tpath.child("labels"),
+        ));
+        errs.extend(meta::annotations(
+            template_meta.annotations.as_ref(),
+            &tpath.child("annotations"),
+        ));
     }
     let template_spec = spec.template.spec.clone().unwrap_or_default();
     let restart = template_spec.restart_policy.as_deref().unwrap_or("");
     if restart != "Always" {
-        errs.push(field::not_supported(&path.child("template").child("spec").child("restartPolicy"), Value::str(restart), &["Always"]));
+        errs.push(field::not_supported(
+            &path.child("template").child("spec").child("restartPolicy"),
+            Value::str(restart),
+            &["Always"],
+        ));
     }
     if template_spec.active_deadline_seconds.is_some() {
         errs.push(field::forbidden(
-            &path.child("template").child("spec").child("activeDeadlineSeconds"),
+            &path
+                .child("template")
+                .child("spec")
+                .child("activeDeadlineSeconds"),
             "activeDeadlineSeconds in StatefulSet is not Supported",
         ));
     }

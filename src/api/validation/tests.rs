@@ -9,7 +9,9 @@ use crate::api::manifest::{book, decode};
 fn object(text: &str) -> Object {
     let mut obj = decode(text, "t.yaml").unwrap().remove(0).object;
     if obj.kind().namespaced() {
-        obj.meta_mut().namespace.get_or_insert_with(|| "default".into());
+        obj.meta_mut()
+            .namespace
+            .get_or_insert_with(|| "default".into());
     }
     apply_defaults(&mut obj);
     obj
@@ -20,17 +22,25 @@ fn create_error(text: &str) -> String {
 }
 
 fn update_error(old: &str, new: &str) -> String {
-    validate_update(&object(old), &object(new)).unwrap_err().to_string()
+    validate_update(&object(old), &object(new))
+        .unwrap_err()
+        .to_string()
 }
 
 #[test]
 fn a_selector_that_does_not_match_the_template_fact_9() {
-    let text = book::SAMPLE_DS.replace("      labels:\n        app: sample-app", "      labels:\n        app: other-app");
+    let text = book::SAMPLE_DS.replace(
+        "      labels:\n        app: sample-app",
+        "      labels:\n        app: other-app",
+    );
     assert_eq!(
         create_error(&text),
         r#"The DaemonSet "sample-ds" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"other-app"}: `selector` does not match template `labels`"#
     );
-    let sts = book::SAMPLE_SS.replace("        app: sample-app # has to match .spec.selector.matchLabels", "        app: web");
+    let sts = book::SAMPLE_SS.replace(
+        "        app: sample-app # has to match .spec.selector.matchLabels",
+        "        app: web",
+    );
     assert_eq!(
         create_error(&sts),
         r#"The StatefulSet "sample-ss" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`"#
@@ -44,9 +54,11 @@ fn max_surge_alone_is_invalid_because_max_unavailable_defaults_to_1_trap_t4() {
         create_error(&text),
         r#"The DaemonSet "sample-ds-ondelete" is invalid: spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:0, IntVal:1, StrVal:""}: may not be set when maxUnavailable is non-zero"#
     );
-    let fixed = book::SAMPLE_DS_ROLLING_UPDATE.replace("maxUnavailable: 2", "maxSurge: 1\n      maxUnavailable: 0");
+    let fixed = book::SAMPLE_DS_ROLLING_UPDATE
+        .replace("maxUnavailable: 2", "maxSurge: 1\n      maxUnavailable: 0");
     assert!(validate_create(&object(&fixed)).is_ok());
-    let both_zero = book::SAMPLE_DS_ROLLING_UPDATE.replace("maxUnavailable: 2", "maxUnavailable: 0");
+    let both_zero =
+        book::SAMPLE_DS_ROLLING_UPDATE.replace("maxUnavailable: 2", "maxUnavailable: 0");
     assert_eq!(
         create_error(&both_zero),
         r#"The DaemonSet "sample-ds-ondelete" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0"#
@@ -55,14 +67,20 @@ fn max_surge_alone_is_invalid_because_max_unavailable_defaults_to_1_trap_t4() {
 
 #[test]
 fn daemonset_template_rules_fact_9() {
-    let text = book::SAMPLE_DS.replace("          image: nginx:1.16", "          image: nginx:1.16\n      restartPolicy: Never\n      activeDeadlineSeconds: 10");
+    let text = book::SAMPLE_DS.replace(
+        "          image: nginx:1.16",
+        "          image: nginx:1.16\n      restartPolicy: Never\n      activeDeadlineSeconds: 10",
+    );
     assert_eq!(
         create_error(&text),
         "The DaemonSet \"sample-ds\" is invalid: \n\
          * spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"\n\
          * spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in DaemonSet is not Supported"
     );
-    let empty = book::SAMPLE_DS.replace("    matchLabels:\n      app: sample-app\n", "    matchLabels: {}\n");
+    let empty = book::SAMPLE_DS.replace(
+        "    matchLabels:\n      app: sample-app\n",
+        "    matchLabels: {}\n",
+    );
     assert_eq!(
         create_error(&empty),
         r#"The DaemonSet "sample-ds" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for daemonset"#
@@ -89,10 +107,15 @@ fn statefulset_updates_outside_the_mutable_fields_are_one_forbidden_error_trap_t
     assert_eq!(update_error(book::SAMPLE_SS, &bigger_disk), expected);
     let new_service = book::SAMPLE_SS.replace("serviceName: sample-ss", "serviceName: other");
     assert_eq!(update_error(book::SAMPLE_SS, &new_service), expected);
-    let parallel = book::SAMPLE_SS.replace("  replicas: 3", "  replicas: 3\n  podManagementPolicy: Parallel");
+    let parallel = book::SAMPLE_SS.replace(
+        "  replicas: 3",
+        "  replicas: 3\n  podManagementPolicy: Parallel",
+    );
     assert_eq!(update_error(book::SAMPLE_SS, &parallel), expected);
     // Replicas, template and strategy may change.
-    let scaled = book::SAMPLE_SS.replace("replicas: 3", "replicas: 5").replace("nginx:1.16", "nginx:1.17");
+    let scaled = book::SAMPLE_SS
+        .replace("replicas: 3", "replicas: 5")
+        .replace("nginx:1.16", "nginx:1.17");
     assert!(validate_update(&object(book::SAMPLE_SS), &object(&scaled)).is_ok());
 }
 
@@ -125,7 +148,9 @@ fn a_job_needs_on_failure_or_never_fact_62() {
 
 #[test]
 fn job_counts_must_not_be_negative_fact_65() {
-    let text = book::SAMPLE_JOB_NEVER.replace("backoffLimit: 10", "backoffLimit: -1").replace("parallelism: 1", "parallelism: -2");
+    let text = book::SAMPLE_JOB_NEVER
+        .replace("backoffLimit: 10", "backoffLimit: -1")
+        .replace("parallelism: 1", "parallelism: -2");
     assert_eq!(
         create_error(&text),
         "The Job \"sample-job-never-restart\" is invalid: \n\
@@ -153,7 +178,18 @@ fn job_completions_are_immutable_fact_63() {
     assert!(validate_update(&old, &scaled).is_ok());
     // The template may not.
     let mut new_image = old.clone();
-    new_image.job_mut().unwrap().spec.as_mut().unwrap().template.spec.as_mut().unwrap().containers[0].image = Some("busybox".into());
+    new_image
+        .job_mut()
+        .unwrap()
+        .spec
+        .as_mut()
+        .unwrap()
+        .template
+        .spec
+        .as_mut()
+        .unwrap()
+        .containers[0]
+        .image = Some("busybox".into());
     let e = validate_update(&old, &new_image).unwrap_err().to_string();
     assert!(e.starts_with(r#"The Job "sample-job-never-restart" is invalid: spec.template: Invalid value: core.PodTemplateSpec{"#), "{e}");
     assert!(e.ends_with("}: field is immutable"), "{e}");
@@ -165,7 +201,9 @@ fn a_job_name_longer_than_a_label_value_fails_fact_54() {
     let text = book::SAMPLE_JOB_NEVER.replace("sample-job-never-restart", &name);
     assert_eq!(
         create_error(&text),
-        format!(r#"The Job "{name}" is invalid: spec.template.labels: Invalid value: "{name}": must be no more than 63 characters"#)
+        format!(
+            r#"The Job "{name}" is invalid: spec.template.labels: Invalid value: "{name}": must be no more than 63 characters"#
+        )
     );
 }
 
@@ -182,7 +220,10 @@ fn the_book_job_name_gets_the_dns_label_warning_fact_54() {
 
 #[test]
 fn indexed_jobs_need_completions_and_pod_failure_policies_need_never_facts_43_51() {
-    let indexed = book::SAMPLE_JOB_TTL.replace("ttlSecondsAfterFinished: 20", "completionMode: Indexed\n  parallelism: 2");
+    let indexed = book::SAMPLE_JOB_TTL.replace(
+        "ttlSecondsAfterFinished: 20",
+        "completionMode: Indexed\n  parallelism: 2",
+    );
     assert_eq!(
         create_error(&indexed),
         r#"The Job "sample-job-ttl" is invalid: spec.completions: Required value: when completion mode is Indexed"#
@@ -203,9 +244,12 @@ fn a_cronjob_name_may_have_52_characters_on_create_fact_110() {
     let text = book::SAMPLE_CRONJOB.replace("name: sample-cronjob", &format!("name: {name}"));
     assert_eq!(
         create_error(&text),
-        format!(r#"The CronJob "{name}" is invalid: metadata.name: Invalid value: "{name}": must be no more than 52 characters"#)
+        format!(
+            r#"The CronJob "{name}" is invalid: metadata.name: Invalid value: "{name}": must be no more than 52 characters"#
+        )
     );
-    let ok = book::SAMPLE_CRONJOB.replace("name: sample-cronjob", &format!("name: {}", "c".repeat(52)));
+    let ok =
+        book::SAMPLE_CRONJOB.replace("name: sample-cronjob", &format!("name: {}", "c".repeat(52)));
     assert!(validate_create(&object(&ok)).is_ok());
     // Not checked on update.
     assert!(validate_update(&object(&text), &object(&text)).is_ok());
@@ -213,7 +257,8 @@ fn a_cronjob_name_may_have_52_characters_on_create_fact_110() {
 
 #[test]
 fn cronjob_spec_rules_fact_121_and_fact_55() {
-    let policy = book::SAMPLE_CRONJOB.replace("concurrencyPolicy: Allow", "concurrencyPolicy: Sometimes");
+    let policy =
+        book::SAMPLE_CRONJOB.replace("concurrencyPolicy: Allow", "concurrencyPolicy: Sometimes");
     assert_eq!(
         create_error(&policy),
         r#"The CronJob "sample-cronjob" is invalid: spec.concurrencyPolicy: Unsupported value: "Sometimes": supported values: "Allow", "Forbid", "Replace""#
@@ -224,13 +269,22 @@ fn cronjob_spec_rules_fact_121_and_fact_55() {
         r#"The CronJob "sample-cronjob" is invalid: spec.schedule: Invalid value: "0 0 * * 7": end of range (7) above maximum (6): 7"#
     );
     let empty = book::SAMPLE_CRONJOB.replace("\"*/1 * * * *\"", "\"\"");
-    assert_eq!(create_error(&empty), r#"The CronJob "sample-cronjob" is invalid: spec.schedule: Required value"#);
-    let selector = book::SAMPLE_CRONJOB.replace("      completions: 1", "      completions: 1\n      manualSelector: true");
+    assert_eq!(
+        create_error(&empty),
+        r#"The CronJob "sample-cronjob" is invalid: spec.schedule: Required value"#
+    );
+    let selector = book::SAMPLE_CRONJOB.replace(
+        "      completions: 1",
+        "      completions: 1\n      manualSelector: true",
+    );
     assert_eq!(
         create_error(&selector),
         r#"The CronJob "sample-cronjob" is invalid: spec.jobTemplate.spec.manualSelector: Unsupported value: true: supported values: "nil", "false""#
     );
-    let zone = book::SAMPLE_CRONJOB.replace("  suspend: false", "  suspend: false\n  timeZone: Mars/Olympus");
+    let zone = book::SAMPLE_CRONJOB.replace(
+        "  suspend: false",
+        "  suspend: false\n  timeZone: Mars/Olympus",
+    );
     assert_eq!(
         create_error(&zone),
         r#"The CronJob "sample-cronjob" is invalid: spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus"#
@@ -240,7 +294,10 @@ fn cronjob_spec_rules_fact_121_and_fact_55() {
 #[test]
 fn pod_basics_in_templates() {
     let no_image = book::SAMPLE_DS.replace("          image: nginx:1.16\n", "");
-    assert_eq!(create_error(&no_image), r#"The DaemonSet "sample-ds" is invalid: spec.template.spec.containers[0].image: Required value"#);
+    assert_eq!(
+        create_error(&no_image),
+        r#"The DaemonSet "sample-ds" is invalid: spec.template.spec.containers[0].image: Required value"#
+    );
     let bad_name = book::SAMPLE_DS.replace("name: nginx-container", "name: Nginx_Container");
     assert_eq!(
         create_error(&bad_name),
@@ -252,7 +309,10 @@ fn pod_basics_in_templates() {
         r#"The DaemonSet "sample-ds" is invalid: spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: "-1": must be greater than or equal to 0"#
     );
     let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: []\n";
-    assert_eq!(create_error(pod), r#"The Pod "p" is invalid: spec.containers: Required value"#);
+    assert_eq!(
+        create_error(pod),
+        r#"The Pod "p" is invalid: spec.containers: Required value"#
+    );
 }
 
 #[test]
@@ -281,7 +341,10 @@ fn claims_need_access_modes_and_storage() {
 
 #[test]
 fn labels_must_be_valid() {
-    let text = book::SAMPLE_DS.replace("  name: sample-ds\n", "  name: sample-ds\n  labels:\n    tier: \"-bad\"\n");
+    let text = book::SAMPLE_DS.replace(
+        "  name: sample-ds\n",
+        "  name: sample-ds\n  labels:\n    tier: \"-bad\"\n",
+    );
     assert_eq!(
         create_error(&text),
         "The DaemonSet \"sample-ds\" is invalid: metadata.labels: Invalid value: \"-bad\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
