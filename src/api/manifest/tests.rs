@@ -294,13 +294,11 @@ fn odd_documents_never_panic() {
         }
     }
     for input in &inputs {
-        for result in decode_each(input, "odd.yaml") {
-            if let Ok(doc) = result {
-                let mut obj = doc.object;
-                defaults::apply_defaults(&mut obj);
-                let _ = validation::validate_create(&obj);
-                let _ = validation::validate_update(&obj, &obj);
-            }
+        for doc in decode_each(input, "odd.yaml").into_iter().flatten() {
+            let mut obj = doc.object;
+            defaults::apply_defaults(&mut obj);
+            let _ = validation::validate_create(&obj);
+            let _ = validation::validate_update(&obj, &obj);
         }
     }
 }

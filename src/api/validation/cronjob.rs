@@ -40,35 +40,26 @@ pub fn update(new: &CronJob, old: &CronJob) -> ErrorList {
 
 fn spec(spec: &CronJobSpec, old: Option<&CronJobSpec>, path: &Path) -> ErrorList {
     let mut errs = ErrorList::new();
-    let tz_problems = match validate_schedule(&spec.schedule, spec.time_zone.as_deref()) {
-        Ok(()) => vec![],
-        Err(problems) => problems,
-    };
-    if spec.schedule.is_empty() {
-        errs.push(field::required(&path.child("schedule"), ""));
-    } else {
-        for (_, msg) in tz_problems.iter().filter(|(f, _)| f == "schedule") {
-            errs.push(field::invalid(
-                &path.child("schedule"),
-                Value::str(&spec.schedule),
-                msg,
-            ));
+    // crate::cron gives the create-time schedule and time-zone causes, in Go's order.
+    let causes = crate::cron::validate(&spec.schedule, spec.time_zone.as_deref())
+        .err()
+        .unwrap_or_default();
+    let schedule_path = path.child("schedule").to_string();
+    let zone_path = path.child("timeZone").to_string();
+    // On update a schedule that already had TZ= may keep it (`allowTZInSchedule`).
+    let allow_tz = old.is_some_and(|o| o.schedule.contains("TZ"));
+    for (field_path, body) in causes.iter().filter(|(f, _)| *f == schedule_path) {
+        if allow_tz && body.ends_with(TZ_BANNED) {
+            continue;
         }
-        // A schedule that already had TZ= may keep it on update (`allowTZInSchedule`).
-        let allow_tz = old.is_some_and(|o| o.schedule.contains("TZ"));
-        if allow_tz && spec.schedule.contains("TZ") && spec.time_zone.is_some() {
-            errs.push(field::invalid(
-                &path.child("schedule"),
-                Value::str(&spec.schedule),
-                "cannot use both timeZone field and TZ or CRON_TZ in schedule",
-            ));
-        } else if !allow_tz && spec.schedule.contains("TZ") {
-            errs.push(field::invalid(
-                &path.child("schedule"),
-                Value::str(&spec.schedule),
-                "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
-            ));
-        }
+        errs.push(field::raw(field_path, body));
+    }
+    if allow_tz && spec.schedule.contains("TZ") && spec.time_zone.is_some() {
+        errs.push(field::invalid(
+            &path.child("schedule"),
+            Value::str(&spec.schedule),
+            "cannot use both timeZone field and TZ or CRON_TZ in schedule",
+        ));
     }
     if let Some(d) = spec.starting_deadline_seconds.filter(|d| *d < 0) {
         errs.push(field::invalid(
@@ -77,13 +68,10 @@ fn spec(spec: &CronJobSpec, old: Option<&CronJobSpec>, path: &Path) -> ErrorList
             NONNEGATIVE,
         ));
     }
+    // The time zone is checked on create and when an update changes it.
     if old.is_none_or(|o| o.time_zone != spec.time_zone) {
-        for (_, msg) in tz_problems.iter().filter(|(f, _)| f == "timeZone") {
-            errs.push(field::invalid(
-                &path.child("timeZone"),
-                Value::opt_str(spec.time_zone.as_deref()),
-                msg,
-            ));
+        for (field_path, body) in causes.iter().filter(|(f, _)| *f == zone_path) {
+            errs.push(field::raw(field_path, body));
         }
     }
     match spec.concurrency_policy.as_deref().unwrap_or("") {
@@ -117,279 +105,59 @@ fn spec(spec: &CronJobSpec, old: Option<&CronJobSpec>, path: &Path) -> ErrorList
     errs
 }
 
-/// Problems with a schedule and time zone as `(field, detail)` pairs, `field` being
-/// `"schedule"` or `"timeZone"` under the CronJob's spec and `detail` what follows the
-/// `Invalid value: "<value>": ` part of the API server's message.
-// TODO(cron): call crate::cron::validate — this basic robfig/cron `ParseStandard` check
-// (fields, ranges, names, steps, descriptors) stands in until that module is merged.
-fn validate_schedule(schedule: &str, time_zone: Option<&str>) -> Result<(), Vec<(String, String)>> {
-    let mut problems = Vec::new();
-    if !schedule.is_empty() {
-        if let Err(e) = parse_standard(schedule) {
-            problems.push(("schedule".to_string(), e));
-        }
-    }
-    if let Some(tz) = time_zone {
-        if let Some(e) = time_zone_problem(tz) {
-            problems.push(("timeZone".to_string(), e));
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
-}
-
-/// `validateTimeZone`.
-fn time_zone_problem(tz: &str) -> Option<String> {
-    if tz.is_empty() {
-        return Some("timeZone must be nil or non-empty string".into());
-    }
-    let part_ok = |p: &str| {
-        p != "."
-            && p != ".."
-            && !p.starts_with('-')
-            && (1..=14).contains(&p.len())
-            && p.bytes()
-                .all(|c| c.is_ascii_alphanumeric() || b".-_+".contains(&c))
-    };
-    if !tz.split('/').all(part_ok) {
-        return Some(format!("unknown time zone {tz}"));
-    }
-    if tz.eq_ignore_ascii_case("Local") {
-        return Some(
-            "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"
-                .into(),
-        );
-    }
-    if tz.parse::<chrono_tz::Tz>().is_err() {
-        return Some(format!("unknown time zone {tz}"));
-    }
-    None
-}
-
-/// robfig/cron v3 `ParseStandard`: five fields or a descriptor; the error texts are the
-/// library's.
-fn parse_standard(spec: &str) -> Result<(), String> {
-    let mut spec = spec.to_string();
-    if spec.starts_with("TZ=") || spec.starts_with("CRON_TZ=") {
-        let eq = spec.find('=').unwrap_or(0);
-        let Some(space) = spec.find(' ') else {
-            return Err(format!(
-                "provided bad location {}: unknown time zone {}",
-                &spec[eq + 1..],
-                &spec[eq + 1..]
-            ));
-        };
-        let name = spec[eq + 1..space].to_string();
-        if name.parse::<chrono_tz::Tz>().is_err() && name != "UTC" && name != "Local" {
-            return Err(format!(
-                "provided bad location {name}: unknown time zone {name}"
-            ));
-        }
-        spec = spec[space..].trim().to_string();
-    }
-    if let Some(descriptor) = spec.strip_prefix('@') {
-        return match descriptor {
-            "yearly" | "annually" | "monthly" | "weekly" | "daily" | "midnight" | "hourly" => {
-                Ok(())
-            }
-            d if d.starts_with("every ") => go_duration(&d["every ".len()..])
-                .map_err(|e| format!("failed to parse duration {spec}: {e}")),
-            _ => Err(format!("unrecognized descriptor: {spec}")),
-        };
-    }
-    let fields: Vec<&str> = spec.split_whitespace().collect();
-    if fields.len() != 5 {
-        return Err(format!(
-            "expected exactly 5 fields, found {}: [{}]",
-            fields.len(),
-            fields.join(" ")
-        ));
-    }
-    const MONTHS: &[&str] = &[
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    const DAYS: &[&str] = &["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-    let bounds: [(u64, u64, &[&str], u64); 5] = [
-        (0, 59, &[], 0),
-        (0, 23, &[], 0),
-        (1, 31, &[], 0),
-        (1, 12, MONTHS, 1),
-        (0, 6, DAYS, 0),
-    ];
-    for (field, (min, max, names, base)) in fields.iter().zip(bounds) {
-        for expr in field.split(',') {
-            range(expr, min, max, names, base)?;
-        }
-    }
-    Ok(())
-}
-
-/// robfig `getRange`.
-fn range(expr: &str, min: u64, max: u64, names: &[&str], base: u64) -> Result<(), String> {
-    let range_and_step: Vec<&str> = expr.split('/').collect();
-    let low_high: Vec<&str> = range_and_step[0].split('-').collect();
-    let (start, mut end) = if low_high[0] == "*" || low_high[0] == "?" {
-        (min, max)
-    } else {
-        let start = int_or_name(low_high[0], names, base)?;
-        match low_high.len() {
-            1 => (start, start),
-            2 => (start, int_or_name(low_high[1], names, base)?),
-            _ => return Err(format!("too many hyphens: {expr}")),
-        }
-    };
-    let step = match range_and_step.len() {
-        1 => 1,
-        2 => {
-            let step = must_parse_int(range_and_step[1])?;
-            if low_high.len() == 1 {
-                end = max;
-            }
-            step
-        }
-        _ => return Err(format!("too many slashes: {expr}")),
-    };
-    if start < min {
-        return Err(format!(
-            "beginning of range ({start}) below minimum ({min}): {expr}"
-        ));
-    }
-    if end > max {
-        return Err(format!(
-            "end of range ({end}) above maximum ({max}): {expr}"
-        ));
-    }
-    if start > end {
-        return Err(format!(
-            "beginning of range ({start}) beyond end of range ({end}): {expr}"
-        ));
-    }
-    if step == 0 {
-        return Err(format!("step of range should be a positive number: {expr}"));
-    }
-    Ok(())
-}
-
-fn int_or_name(expr: &str, names: &[&str], base: u64) -> Result<u64, String> {
-    let lower = expr.to_ascii_lowercase();
-    match names.iter().position(|n| *n == lower) {
-        Some(i) => Ok(i as u64 + base),
-        None => must_parse_int(expr),
-    }
-}
-
-fn must_parse_int(expr: &str) -> Result<u64, String> {
-    let digits = expr.strip_prefix(['+', '-']).unwrap_or(expr);
-    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
-            "failed to parse int from {expr}: strconv.Atoi: parsing {}: invalid syntax",
-            super::gofmt::quote(expr)
-        ));
-    }
-    match expr.parse::<i64>() {
-        Err(_) => Err(format!(
-            "failed to parse int from {expr}: strconv.Atoi: parsing {}: value out of range",
-            super::gofmt::quote(expr)
-        )),
-        Ok(n) if n < 0 => Err(format!("negative number ({n}) not allowed: {expr}")),
-        Ok(n) => Ok(n as u64),
-    }
-}
-
-/// Go's `time.ParseDuration` (accepts what it accepts; the error is Go's).
-fn go_duration(s: &str) -> Result<(), String> {
-    let invalid = || format!("time: invalid duration {}", super::gofmt::quote(s));
-    let mut rest = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if rest == "0" {
-        return Ok(());
-    }
-    if rest.is_empty() {
-        return Err(invalid());
-    }
-    while !rest.is_empty() {
-        let num_len = rest
-            .bytes()
-            .take_while(|c| c.is_ascii_digit() || *c == b'.')
-            .count();
-        if num_len == 0 || rest[..num_len] == *"." {
-            return Err(invalid());
-        }
-        rest = &rest[num_len..];
-        let unit_len = rest
-            .bytes()
-            .take_while(|c| !c.is_ascii_digit() && *c != b'.')
-            .count();
-        if unit_len == 0 {
-            return Err(format!(
-                "time: missing unit in duration {}",
-                super::gofmt::quote(s)
-            ));
-        }
-        let unit = &rest[..unit_len];
-        if !["ns", "us", "µs", "μs", "ms", "s", "m", "h"].contains(&unit) {
-            return Err(format!(
-                "time: unknown unit {} in duration {}",
-                super::gofmt::quote(unit),
-                super::gofmt::quote(s)
-            ));
-        }
-        rest = &rest[unit_len..];
-    }
-    Ok(())
-}
+/// The create-time ban on a time zone inside the schedule (`validateScheduleFormat`).
+const TZ_BANNED: &str = "cannot use TZ or CRON_TZ in schedule, use timeZone field instead";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use k8s_openapi::api::batch::v1::CronJob;
 
-    #[test]
-    fn schedules_are_checked_like_robfig_cron_facts_79_to_85() {
-        assert_eq!(parse_standard("*/1 * * * *"), Ok(()));
-        assert_eq!(
-            parse_standard("0 * * * * *"),
-            Err("expected exactly 5 fields, found 6: [0 * * * * *]".into())
-        );
-        assert_eq!(
-            parse_standard("0 0 * * 7"),
-            Err("end of range (7) above maximum (6): 7".into())
-        );
-        assert_eq!(
-            parse_standard("*/0 * * * *"),
-            Err("step of range should be a positive number: */0".into())
-        );
-        assert_eq!(
-            parse_standard("5-1 * * * *"),
-            Err("beginning of range (5) beyond end of range (1): 5-1".into())
-        );
-        assert_eq!(
-            parse_standard("0 0 0 * *"),
-            Err("beginning of range (0) below minimum (1): 0".into())
-        );
-        assert_eq!(
-            parse_standard("0 0 * * Sunday"),
-            Err(
-                "failed to parse int from Sunday: strconv.Atoi: parsing \"Sunday\": invalid syntax"
-                    .into()
-            )
-        );
-        assert_eq!(parse_standard("0 0 * * MON-FRI"), Ok(()));
-        assert_eq!(
-            parse_standard("@Daily"),
-            Err("unrecognized descriptor: @Daily".into())
-        );
-        assert_eq!(parse_standard("@every 5m"), Ok(()));
+    fn cronjob(schedule: &str, time_zone: Option<&str>) -> CronJob {
+        let mut cj: CronJob = serde_json::from_value(serde_json::json!({
+            "apiVersion": "batch/v1", "kind": "CronJob",
+            "metadata": {"name": "c", "namespace": "default"},
+            "spec": {"schedule": schedule, "concurrencyPolicy": "Allow", "jobTemplate": {"spec": {"template": {"spec": {
+                "containers": [{"name": "c", "image": "busybox", "imagePullPolicy": "Always", "terminationMessagePolicy": "File"}],
+                "restartPolicy": "OnFailure", "dnsPolicy": "ClusterFirst"}}}}}
+        }))
+        .unwrap();
+        cj.spec.as_mut().unwrap().time_zone = time_zone.map(str::to_string);
+        cj
+    }
+
+    fn messages(errs: ErrorList) -> Vec<String> {
+        errs.iter().map(|e| e.to_string()).collect()
     }
 
     #[test]
-    fn time_zones_must_be_known() {
-        assert_eq!(time_zone_problem("Asia/Seoul"), None);
+    fn a_time_zone_in_the_schedule_is_refused_on_create_but_kept_on_update_fact_92() {
+        let tz = cronjob("TZ=Asia/Seoul 0 9 * * *", None);
         assert_eq!(
-            time_zone_problem("Mars/Olympus"),
-            Some("unknown time zone Mars/Olympus".into())
+            messages(create(&tz)),
+            vec![
+                r#"spec.schedule: Invalid value: "TZ=Asia/Seoul 0 9 * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead"#
+            ]
         );
-        assert!(time_zone_problem("Local").is_some());
+        assert!(update(&tz, &tz).is_empty());
+        let both = cronjob("TZ=Asia/Seoul 0 9 * * *", Some("Asia/Seoul"));
+        assert_eq!(
+            messages(update(&both, &tz)),
+            vec![
+                r#"spec.schedule: Invalid value: "TZ=Asia/Seoul 0 9 * * *": cannot use both timeZone field and TZ or CRON_TZ in schedule"#
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unchanged_time_zone_is_not_checked_again_on_update() {
+        let zoned = cronjob("0 9 * * *", Some("Asia/Seoul"));
+        assert!(create(&zoned).is_empty());
+        let mars = cronjob("0 9 * * *", Some("Mars/Olympus"));
+        assert!(update(&mars, &mars).is_empty());
+        assert_eq!(
+            messages(update(&mars, &zoned)),
+            vec![r#"spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus"#]
+        );
     }
 }

@@ -69,6 +69,8 @@ enum ErrorType {
     NotSupported,
     Forbidden,
     TooLong,
+    /// Worded elsewhere: the detail is the whole body.
+    Raw,
 }
 
 impl ErrorType {
@@ -81,6 +83,7 @@ impl ErrorType {
             ErrorType::NotSupported => "Unsupported value",
             ErrorType::Forbidden => "Forbidden",
             ErrorType::TooLong => "Too long",
+            ErrorType::Raw => "",
         }
     }
 }
@@ -172,6 +175,17 @@ pub fn not_supported(path: &Path, value: Value, valid: &[&str]) -> FieldError {
     }
 }
 
+/// A cause another module already worded (`field.path`, `Type: detail`), e.g. the schedule
+/// checks of `crate::cron`.
+pub fn raw(path: &str, body: &str) -> FieldError {
+    FieldError {
+        path: Path(path.to_string()),
+        kind: ErrorType::Raw,
+        value: None,
+        detail: body.to_string(),
+    }
+}
+
 /// The API's immutable-field error.
 pub fn immutable(path: &Path, value: Value) -> FieldError {
     invalid(path, value, "field is immutable")
@@ -179,6 +193,9 @@ pub fn immutable(path: &Path, value: Value) -> FieldError {
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind == ErrorType::Raw {
+            return write!(f, "{}: {}", self.path, self.detail);
+        }
         write!(f, "{}: {}", self.path, self.kind.text())?;
         if let Some(v) = &self.value {
             write!(f, ": {}", v.0)?;

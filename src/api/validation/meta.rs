@@ -48,15 +48,17 @@ pub fn label_problems(name: &str) -> Vec<String> {
         None => Vec::new(),
         Some(p) => {
             let mut out = Vec::new();
+            // names.rs joins Go's list with ", "; Go reports each message as its own error.
             let too_long = "must be no more than 63 characters";
-            if p.starts_with(too_long) {
-                out.push(too_long.to_string());
-                let rest = p[too_long.len()..].trim_start_matches(", ");
-                if !rest.is_empty() {
-                    out.push(rest.to_string());
+            match p.strip_prefix(too_long) {
+                Some(rest) => {
+                    out.push(too_long.to_string());
+                    let rest = rest.trim_start_matches(", ");
+                    if !rest.is_empty() {
+                        out.push(rest.to_string());
+                    }
                 }
-            } else {
-                out.push(p);
+                None => out.push(p),
             }
             out
         }
