@@ -68,6 +68,21 @@ fn every_book_manifest_decodes_to_its_kind() {
     }
 }
 
+/// What `kubectl create … --dry-run=client -o yaml` (v1.32.4) prints decodes back: the null
+/// timestamps and empty structs of Go's encoder are accepted.
+#[test]
+fn kubectl_dry_run_output_decodes() {
+    let cronjob = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  creationTimestamp: null\n  name: sample-cronjob-by-cli\nspec:\n  jobTemplate:\n    metadata:\n      creationTimestamp: null\n      name: sample-cronjob-by-cli\n    spec:\n      template:\n        metadata:\n          creationTimestamp: null\n        spec:\n          containers:\n          - image: amsy810/random-exit:v2.0\n            name: sample-cronjob-by-cli\n            resources: {}\n          restartPolicy: Never\n  schedule: '*/1 * * * *'\nstatus: {}\n";
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  creationTimestamp: null\n  name: sample-job-by-cli\nspec:\n  template:\n    metadata:\n      creationTimestamp: null\n    spec:\n      containers:\n      - command:\n        - sleep\n        - \"30\"\n        image: amsy810/tools:v2.0\n        name: sample-job-by-cli\n        resources: {}\n      restartPolicy: Never\nstatus: {}\n";
+    for text in [cronjob, job] {
+        let mut obj = decode(text, "-").unwrap().remove(0).object;
+        assert!(obj.meta().creation_timestamp.is_none());
+        obj.meta_mut().namespace = Some("default".into());
+        defaults::apply_defaults(&mut obj);
+        validation::validate_create(&obj).unwrap();
+    }
+}
+
 #[test]
 fn a_legacy_api_version_decodes_with_a_warning() {
     let docs = decode(book::SAMPLE_CRONJOB_1ST_EDITION, "cj.yaml").unwrap();
@@ -284,7 +299,14 @@ fn odd_documents_never_panic() {
         "{\"apiVersion\": \"v1\", \"kind\": \"Pod\"} {\"broken\"".into(),
         "apiVersion: \"\"\nkind: \"\"\n".into(),
         "apiVersion: a/b/c\nkind: Pod\n".into(),
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {resources: {requests: {storage: '5e-99999'}}}\n".into(),
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {resources: {requests: {storage: '9e99999', x: 99999999999999999999999999999999999999999Ei}}}\n".into(),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i, resources: {limits: {cpu: '.'}, requests: {cpu: '+'}}}]}\n".into(),
     ];
+    for schedule in ["TZ=", "TZ=Asia/Seoul", "CRON_TZ=x *", "@every", "@every -1s", "* * * * * * * *", "1-2-3 * * * *", "*/ * * * *", "é * * * *", "99999999999999999999 * * * *"] {
+        inputs.push(book::SAMPLE_CRONJOB.replace("\"*/1 * * * *\"", &format!("{schedule:?}")));
+    }
+    inputs.push(book::SAMPLE_DS.replace("  name: sample-ds\n", &format!("  name: sample-ds\n  annotations:\n    big: {}\n    \"ünï/cödé\": x\n", "x".repeat(300_000))));
     // Every book manifest cut short at every tenth byte.
     for (_, text) in book::ALL {
         for cut in (0..text.len()).step_by(10) {

@@ -6,7 +6,7 @@
 mod core;
 mod cronjob;
 mod daemonset;
-pub mod field;
+pub(crate) mod field;
 pub mod gofmt;
 mod job;
 mod meta;
@@ -112,21 +112,24 @@ fn result(obj: &Object, errs: ErrorList) -> Result<(), ApiError> {
     })
 }
 
-/// `apiequality.Semantic.DeepEqual` for API values: equal as JSON, with an empty list the
-/// same as no list.
+/// `apiequality.Semantic.DeepEqual` for API values: equal as JSON, where an empty list or
+/// map is the same as none (the forked `reflect.DeepEqual` treats nil and empty alike).
 pub(crate) fn semantic_eq<T: serde::Serialize>(a: &T, b: &T) -> bool {
-    fn strip(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    fn strip(v: Value) -> Value {
         match v {
-            serde_json::Value::Object(m) => m
+            Value::Object(m) => m
                 .into_iter()
-                .filter(|(_, v)| !matches!(v, serde_json::Value::Array(a) if a.is_empty()))
                 .map(|(k, v)| (k, strip(v)))
+                .filter(|(_, v)| !is_empty(v))
                 .collect(),
-            serde_json::Value::Array(items) => {
-                serde_json::Value::Array(items.into_iter().map(strip).collect())
-            }
+            Value::Array(items) => Value::Array(items.into_iter().map(strip).collect()),
             other => other,
         }
+    }
+    fn is_empty(v: &Value) -> bool {
+        matches!(v, Value::Array(a) if a.is_empty())
+            || matches!(v, Value::Object(m) if m.is_empty())
     }
     let json = |x: &T| serde_json::to_value(x).map(strip).ok();
     json(a) == json(b)
