@@ -303,10 +303,27 @@ fn odd_documents_never_panic() {
         "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {resources: {requests: {storage: '9e99999', x: 99999999999999999999999999999999999999999Ei}}}\n".into(),
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i, resources: {limits: {cpu: '.'}, requests: {cpu: '+'}}}]}\n".into(),
     ];
-    for schedule in ["TZ=", "TZ=Asia/Seoul", "CRON_TZ=x *", "@every", "@every -1s", "* * * * * * * *", "1-2-3 * * * *", "*/ * * * *", "é * * * *", "99999999999999999999 * * * *"] {
+    for schedule in [
+        "TZ=",
+        "TZ=Asia/Seoul",
+        "CRON_TZ=x *",
+        "@every",
+        "@every -1s",
+        "* * * * * * * *",
+        "1-2-3 * * * *",
+        "*/ * * * *",
+        "é * * * *",
+        "99999999999999999999 * * * *",
+    ] {
         inputs.push(book::SAMPLE_CRONJOB.replace("\"*/1 * * * *\"", &format!("{schedule:?}")));
     }
-    inputs.push(book::SAMPLE_DS.replace("  name: sample-ds\n", &format!("  name: sample-ds\n  annotations:\n    big: {}\n    \"ünï/cödé\": x\n", "x".repeat(300_000))));
+    inputs.push(book::SAMPLE_DS.replace(
+        "  name: sample-ds\n",
+        &format!(
+            "  name: sample-ds\n  annotations:\n    big: {}\n    \"ünï/cödé\": x\n",
+            "x".repeat(300_000)
+        ),
+    ));
     // Every book manifest cut short at every tenth byte.
     for (_, text) in book::ALL {
         for cut in (0..text.len()).step_by(10) {
