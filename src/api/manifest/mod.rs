@@ -101,7 +101,8 @@ impl DocError {
 
 /// Decodes every document in `text`. `source` names the file (or `-`/`STDIN`) in messages.
 /// Err is the complete message kubectl would print, for `kubectl create`/a first `apply`
-/// (server errors say "error when creating"); see `decode_for` for other verbs.
+/// (server errors say "error when creating"); see `decode_for` for other verbs. Text with no
+/// documents gives `Ok` of nothing (kubectl then says `error: no objects passed to apply`).
 pub fn decode(text: &str, source: &str) -> Result<Vec<Decoded>, String> {
     decode_for(text, source, "creating")
 }
