@@ -317,9 +317,23 @@ impl Controller for Kubelet {
         NAME
     }
 
-    fn watch(&mut self, change: &WatchEvent, _world: &World, out: &mut Vec<ObjKey>) {
-        if change.object.kind() == Kind::Pod {
-            out.push(change.key());
+    fn watch(&mut self, change: &WatchEvent, world: &World, out: &mut Vec<ObjKey>) {
+        match change.object.kind() {
+            Kind::Pod => out.push(change.key()),
+            // A claim bound: pods waiting to mount it can start.
+            Kind::PersistentVolumeClaim => {
+                let claim = change.object.name();
+                for p in world.store.list(Kind::Pod, Some(change.object.namespace())) {
+                    if p.pod().is_some_and(|pod| {
+                        crate::controllers::volume::pod_claims(pod)
+                            .iter()
+                            .any(|c| c == claim)
+                    }) {
+                        out.push(p.key());
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -358,6 +372,10 @@ impl Controller for Kubelet {
                 return;
             }
             if finished {
+                return;
+            }
+            // Volumes are mounted before anything starts: wait for the claims to bind.
+            if !crate::controllers::volume::claims_bound(&world.store, pod) {
                 return;
             }
             let containers = pod

@@ -375,3 +375,32 @@ pub fn kill(
     );
     Ok(())
 }
+
+/// The same, for a whole cluster: after reaching in, the instant is run to its end so the
+/// kubelet reacts at once (a killed process's container exits now, not at the next step).
+impl crate::cluster::Cluster {
+    pub fn exec(
+        &mut self,
+        pod: &ObjKey,
+        container: Option<&str>,
+        argv: &[String],
+    ) -> Result<ExecOutput, String> {
+        let out = exec(&mut self.world, pod, container, argv)?;
+        self.advance(SimDuration::ZERO).map_err(|e| e.to_string())?;
+        Ok(out)
+    }
+
+    pub fn logs(
+        &self,
+        pod: &ObjKey,
+        container: Option<&str>,
+        previous: bool,
+    ) -> Result<String, String> {
+        logs(&self.world, pod, container, previous)
+    }
+
+    pub fn kill(&mut self, pod: &ObjKey, container: Option<&str>, code: i32) -> Result<(), String> {
+        kill(&mut self.world, pod, container, code)?;
+        self.advance(SimDuration::ZERO).map_err(|e| e.to_string())
+    }
+}

@@ -26,6 +26,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct NodeRuntime {
     /// `node_down`: the kubelet has stopped reporting.
     pub down: bool,
+    /// Since when (the node lifecycle controller works out when it notices).
+    pub down_since: Option<crate::sim::SimTime>,
     /// N in the node's pod CIDR `10.244.N.0/24`.
     pub cidr_index: u32,
     /// Host-local IPAM: the last address handed out and those in use.
@@ -37,6 +39,7 @@ impl NodeRuntime {
     pub fn new(cidr_index: u32) -> Self {
         NodeRuntime {
             down: false,
+            down_since: None,
             cidr_index,
             last_ip: 1,
             used_ips: BTreeSet::new(),
