@@ -717,15 +717,10 @@ fn podgc_collects_pods_of_a_deleted_node_after_the_quarantine_fact_18() {
     // PodGC runs at 20, quarantines the node for 40 s, and collects at the run at 60.
     c.advance(secs(56)).unwrap(); // t = 59
     assert_eq!(phase(&c, "stray"), "Running");
-    let mut seen_failed = false;
-    let start = c.now();
     while get(&c, &pod_key("stray")).is_some() {
         c.step().unwrap();
-        seen_failed |= phase(&c, "stray") == "Failed";
     }
     assert_eq!((c.now() - c.world.start).secs(), 60);
-    assert!(start < c.now());
-    let _ = seen_failed;
 }
 
 #[test]
@@ -747,8 +742,8 @@ fn podgc_marks_the_pod_failed_with_a_disruption_condition_first() {
         .store
         .changes_since(seen)
         .iter()
-        .filter(|e| e.object.kind() == Kind::Pod && e.kind == klab::store::WatchType::Modified)
-        .last()
+        .rev()
+        .find(|e| e.object.kind() == Kind::Pod && e.kind == klab::store::WatchType::Modified)
         .map(|e| e.object.to_json())
         .expect("the pod was updated before its deletion");
     assert_eq!(last_before_delete["status"]["phase"], "Failed");

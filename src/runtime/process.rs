@@ -44,7 +44,7 @@ enum End {
     /// Not computed beyond `at` yet.
     Frontier {
         at: SimTime,
-        machine: Machine,
+        machine: Box<Machine>,
         next_pid: u32,
     },
 }
@@ -206,7 +206,7 @@ impl ShellProcess {
                     if waits >= HORIZON_WAITS {
                         self.end = End::Frontier {
                             at: t,
-                            machine,
+                            machine: Box::new(machine),
                             next_pid,
                         };
                         break;
@@ -260,7 +260,7 @@ impl ShellProcess {
                     else {
                         break;
                     };
-                    self.run_ahead(machine, at, next_pid, files, view);
+                    self.run_ahead(*machine, at, next_pid, files, view);
                     f.changed = true;
                 }
                 _ => break,

@@ -15,7 +15,7 @@ pub fn test(args: &[String], ctx: &mut Ctx) -> Outcome {
 
 fn eval_expr(a: &[String], ctx: &mut Ctx, name: &str) -> Outcome {
     match or(a, ctx) {
-        Ok((v, rest)) if rest.is_empty() => Output::status(i32::from(!v)).into(),
+        Ok((v, [])) => Output::status(i32::from(!v)).into(),
         Ok((_, rest)) => {
             Output::err(format!("sh: {name}: {}: unexpected operator\n", rest[0]), 2).into()
         }
