@@ -933,3 +933,53 @@ fn exec_writes_are_seen_by_a_running_script() {
         "released\n"
     );
 }
+
+#[test]
+fn killing_the_sleep_with_on_failure_restarts_the_same_pod_with_a_fresh_shell() {
+    let mut c = cluster();
+    create(
+        &mut c,
+        pod(
+            "onfailure",
+            json!({"restartPolicy": "OnFailure", "containers": [{"name": "tools-container", "image": "amsy810/tools:v2.0", "command": ["sh", "-c"], "args": ["$(sleep 3600)"]}]}),
+        ),
+    );
+    c.advance(secs(3)).unwrap();
+    let ip = get(&c, &pod_key("onfailure")).unwrap()["status"]["podIP"].clone();
+    let pids = sh(&mut c, "onfailure", "pgrep sleep").stdout;
+    assert_eq!(pids, "2\n");
+    sh(&mut c, "onfailure", "kill `pgrep sleep`");
+    let p = get(&c, &pod_key("onfailure")).unwrap();
+    let status = &p["status"]["containerStatuses"][0];
+    assert_eq!(status["restartCount"], 1);
+    assert_eq!(
+        status["lastState"]["terminated"]["exitCode"], 143,
+        "SIGTERM: 128 + 15"
+    );
+    assert_eq!(p["status"]["podIP"], ip);
+    // A new container: a new PID namespace, PID 1 the shell again and its sleep PID 2.
+    let ps = sh(&mut c, "onfailure", "ps -ef").stdout;
+    let pids: Vec<&str> = ps
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert_eq!(&pids[..2], &["1", "2"], "{ps}");
+}
+
+#[test]
+fn exec_sleep_reports_how_long_it_took_and_date_sees_the_time_move() {
+    let mut c = cluster();
+    create(
+        &mut c,
+        pod(
+            "web",
+            json!({"containers": [{"name": "c", "image": "nginx"}]}),
+        ),
+    );
+    c.advance(secs(2)).unwrap();
+    let out = sh(&mut c, "web", "date +%s; sleep 5; date +%s");
+    let t: Vec<i64> = out.stdout.lines().map(|l| l.parse().unwrap()).collect();
+    assert_eq!(t[1] - t[0], 5);
+    assert_eq!(out.duration, secs(5));
+}

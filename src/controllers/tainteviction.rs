@@ -25,30 +25,24 @@ pub struct TaintEviction {
 }
 
 /// How long tolerations let a pod stay with these NoExecute taints: `None` forever,
-/// `Some(0)` not at all (`getMinTolerationTime` over the tolerations used).
+/// `Some(0)` not at all. As `GetMatchingTolerations` + `getMinTolerationTime`: each taint
+/// is matched by the first toleration that tolerates it; the shortest `tolerationSeconds`
+/// among those wins, and only if none has one do they tolerate forever.
 pub fn toleration_window(taints: &[Taint], tolerations: &[Toleration]) -> Option<i64> {
-    let mut min: Option<i64> = None;
+    let mut used = Vec::new();
     for taint in taints.iter().filter(|t| t.effect == "NoExecute") {
-        let used: Vec<&Toleration> = tolerations
+        match tolerations
             .iter()
-            .filter(|t| tolerates(std::slice::from_ref(t), taint))
-            .collect();
-        if used.is_empty() {
-            return Some(0);
+            .find(|t| tolerates(std::slice::from_ref(t), taint))
+        {
+            Some(t) => used.push(t),
+            None => return Some(0),
         }
-        // The longest tolerating toleration counts for this taint; forever beats any number.
-        if used.iter().any(|t| t.toleration_seconds.is_none()) {
-            continue;
-        }
-        let secs = used
-            .iter()
-            .filter_map(|t| t.toleration_seconds)
-            .max()
-            .unwrap_or(0)
-            .max(0);
-        min = Some(min.map_or(secs, |m| m.min(secs)));
     }
-    min
+    used.iter()
+        .filter_map(|t| t.toleration_seconds)
+        .map(|s| s.max(0))
+        .min()
 }
 
 impl Controller for TaintEviction {

@@ -27,7 +27,8 @@ fn base(program: &str) -> &str {
     program.rsplit('/').next().unwrap_or(program)
 }
 
-fn is_server(program: &str) -> bool {
+/// Whether a program is a server klab knows (runs until stopped, exits on SIGTERM).
+pub fn is_server(program: &str) -> bool {
     SERVERS.contains(&base(program))
 }
 

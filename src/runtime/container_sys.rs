@@ -25,6 +25,8 @@ pub struct ContainerSys<'a> {
     pub now: SimTime,
     pub stdout: Vec<(SimTime, String)>,
     pub stderr: Vec<(SimTime, String)>,
+    /// Both streams interleaved as written (a container's log).
+    pub combined: Vec<(SimTime, String)>,
     /// File changes made, with their times (when running ahead on a copy).
     pub ops: Vec<(SimTime, FileOp)>,
     /// Whether anything read a file.
@@ -45,6 +47,7 @@ impl<'a> ContainerSys<'a> {
             now,
             stdout: Vec::new(),
             stderr: Vec::new(),
+            combined: Vec::new(),
             ops: Vec::new(),
             read_files: false,
             next_pid,
@@ -72,9 +75,11 @@ impl<'a> ContainerSys<'a> {
 impl Sys for ContainerSys<'_> {
     fn stdout(&mut self, text: &str) {
         self.stdout.push((self.now, text.to_string()));
+        self.combined.push((self.now, text.to_string()));
     }
     fn stderr(&mut self, text: &str) {
         self.stderr.push((self.now, text.to_string()));
+        self.combined.push((self.now, text.to_string()));
     }
     fn now(&self) -> SimTime {
         self.now

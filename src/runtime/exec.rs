@@ -201,10 +201,7 @@ pub fn exec(
         Some(sh) => sh.signal_targets(now),
         None => SignalTargets::default(),
     };
-    targets.pid1_handles_term = c
-        .plan
-        .as_ref()
-        .is_some_and(|p| matches!(p.on_sigterm, SigTerm::Exit(_)));
+    targets.pid1_handles_term = matches!(c.on_sigterm(now), SigTerm::Exit(_));
     let others = c.processes(now);
     let mut sys = ContainerSys::new(&mut rt.files, &view, now, pid + 1);
     sys.others = others;
@@ -241,9 +238,9 @@ pub fn exec(
     // Signals reach the main process tree.
     for (target, signal) in signals {
         if target == 1 {
-            let code = match c.plan.as_ref().map(|p| p.on_sigterm) {
-                Some(SigTerm::Exit(code)) => code,
-                _ => 128 + signal,
+            let code = match c.on_sigterm(now) {
+                SigTerm::Exit(code) => code,
+                SigTerm::Ignore => 128 + signal,
             };
             c.force_exit(now, code);
         } else if let Some(sh) = c.shell.as_mut() {

@@ -218,7 +218,7 @@ impl ShellProcess {
     }
 
     fn take_effects(&mut self, sys: &mut ContainerSys) {
-        for (t, s) in sys.stdout.drain(..).chain(sys.stderr.drain(..)) {
+        for (t, s) in sys.combined.drain(..) {
             self.output.push_back((t, s));
         }
         for (t, op) in sys.ops.drain(..) {

@@ -441,7 +441,7 @@ impl PodSandbox {
                     message: format!("Stopping container {}", c.name),
                 });
             }
-            let forced = match c.plan.as_ref().map_or(SigTerm::Exit(0), |p| p.on_sigterm) {
+            let forced = match c.on_sigterm(now) {
                 SigTerm::Exit(code) if first => (now, code),
                 _ => (deadline, 137),
             };
@@ -463,6 +463,21 @@ impl PodSandbox {
 }
 
 impl ContainerRun {
+    /// How PID 1 takes SIGTERM now: the plan's answer, unless the shell has since
+    /// replaced itself with a server (`exec nginx …`), which handles it.
+    pub fn on_sigterm(&self, now: SimTime) -> SigTerm {
+        if self.shell.is_some() {
+            if let Some(p1) = self.processes(now).first() {
+                if super::command::is_server(p1.comm()) {
+                    return SigTerm::Exit(0);
+                }
+            }
+        }
+        self.plan
+            .as_ref()
+            .map_or(SigTerm::Exit(0), |p| p.on_sigterm)
+    }
+
     /// Hands the shell's output and file changes due by `now` over (no events).
     pub fn sync_output(&mut self, now: SimTime, files: &mut Files) {
         if !self.is_running() {
@@ -528,6 +543,10 @@ fn sync_shell(
 fn report_unknown(c: &mut ContainerRun, events: &mut Vec<KubeletEvent>) {
     let Some(sh) = c.shell.as_ref() else { return };
     for u in &sh.unknown {
+        let program = u.split(' ').next().unwrap_or("");
+        if super::command::is_server(program) {
+            continue; // a server: running until stopped is what it does
+        }
         if !c.warned.contains(u) {
             events.push(KubeletEvent {
                 type_: "Warning",

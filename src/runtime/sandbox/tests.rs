@@ -208,3 +208,41 @@ fn unknown_commands_warn_and_run_until_stopped() {
         "python app.py"
     );
 }
+
+#[test]
+fn a_script_that_execs_a_server_hands_pid_1_to_it_fact_85() {
+    let mut rig = Rig::new(vec![container(
+        "c",
+        &[
+            "sh",
+            "-c",
+            "echo ready > /tmp/x && exec nginx -g 'daemon off;'",
+        ],
+    )]);
+    let (events, _) = rig.advance(SimTime(1000), RestartPolicy::Always);
+    assert!(
+        events.iter().all(|e| e.reason != "NotSimulated"),
+        "{events:?}"
+    );
+    assert_eq!(
+        rig.sb.containers[0].processes(SimTime(1000))[0].cmdline,
+        "nginx -g daemon off;"
+    );
+    rig.sb.begin_termination(SimTime(2000), SimTime(32000));
+    rig.advance(SimTime(2000), RestartPolicy::Always);
+    assert!(
+        matches!(&rig.sb.containers[0].state, RunState::Terminated(t) if t.finished_at == SimTime(2000) && t.exit_code == 0)
+    );
+}
+
+#[test]
+fn a_server_started_by_a_shell_leaves_the_shell_as_pid_1_which_ignores_sigterm() {
+    let mut rig = Rig::new(vec![container(
+        "c",
+        &["sh", "-c", "echo start; nginx -g 'daemon off;'"],
+    )]);
+    rig.advance(SimTime(1000), RestartPolicy::Always);
+    rig.sb.begin_termination(SimTime(2000), SimTime(32000));
+    let (_, next) = rig.advance(SimTime(2000), RestartPolicy::Always);
+    assert_eq!(next, Some(SimTime(32000)));
+}
