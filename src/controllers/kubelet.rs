@@ -1,7 +1,9 @@
 //! The kubelets of all nodes: each bound pod gets a sandbox (runtime/sandbox.rs) whose
 //! containers are advanced to the current instant; the pod's status is written from it.
-//! Deletion: SIGTERM at deletionTimestamp − grace, SIGKILL at the deadline, then the final
-//! delete. A node whose kubelet is down (`node_down`) does nothing until it is back.
+//! A pod's volumes are mounted first (its claims must be bound), and its containers see
+//! them (runtime/mounts.rs). Deletion: SIGTERM when the kubelet sees the deletion, SIGKILL
+//! `deletionGracePeriodSeconds` later, then the final delete; the pod's files and emptyDirs
+//! go with it. A node whose kubelet is down (`node_down`) does nothing until it is back.
 
 use super::Controller;
 use crate::api::{Kind, ObjKey, Object};

@@ -267,6 +267,7 @@ pub fn exec(
             }
         }
     }
+    woken.sort();
     woken.dedup();
     for key in woken {
         world.wake(

@@ -497,11 +497,9 @@ impl Machine {
             }
             Some(i) => {
                 // A subshell dies: its parent sees 128+signal where the subshell ended.
-                let frame = self
-                    .frames
-                    .iter()
-                    .position(|f| f.depths.procs == i)
-                    .unwrap_or(self.frames.len() - 1);
+                let Some(frame) = self.frames.iter().position(|f| f.depths.procs == i) else {
+                    return Signalled::NotMine;
+                };
                 self.waiting = None;
                 self.frames.truncate(frame + 1);
                 self.pc = self.frames[frame].end;

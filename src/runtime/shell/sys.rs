@@ -69,7 +69,13 @@ pub struct ProcInfo {
 impl ProcInfo {
     /// The process name (`comm`): the program's file name.
     pub fn comm(&self) -> &str {
-        let first = self.cmdline.split(' ').next().unwrap_or("");
+        // `nginx: master process …` is the title nginx gives itself; its name is `nginx`.
+        let first = self
+            .cmdline
+            .split(' ')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(':');
         first.rsplit('/').next().unwrap_or(first)
     }
 }

@@ -425,3 +425,31 @@ fn variables_and_parameters() {
     assert_eq!(run("echo $((2 * (3 + 4)))").1, "14\n");
     assert_eq!(run("cd /data; pwd; cd nope").1, "/data\n");
 }
+
+#[test]
+fn random_scripts_never_panic() {
+    use rand::{Rng, SeedableRng};
+    let pieces = [
+        "echo", " ", "a", "'b c'", "\"$X\"", "$(", ")", "`", ";", "&&", "||", "|", ">", ">>", "<",
+        "2>&1", "/tmp/f", "cut -c", "-d", "grep", "-v", "[", "]", "(", "{", "}", "if", "then",
+        "fi", "while", "do", "done", "for", "in", "sleep 1", "exit", "kill -9", "ps", "$((", "1+",
+        "é", "\\", "\n", "#", "*", "?", "head -n", "wc -l", "date +%N", "ls", "cd ..", "!",
+    ];
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    for _ in 0..3000 {
+        let n = rng.gen_range(1..12);
+        let script: String = (0..n)
+            .map(|_| pieces[rng.gen_range(0..pieces.len())])
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut sys = MemSys::new();
+        if let Ok(mut m) = Machine::script(&script, start(Mode::Exec, 0)) {
+            for _ in 0..20 {
+                match m.run(&mut sys, 5_000) {
+                    Yield::Blocked(b) if b.duration.is_some() => m.resume(0, &mut sys),
+                    _ => break,
+                }
+            }
+        }
+    }
+}

@@ -288,7 +288,7 @@ pub fn pgrep(args: &[String], ctx: &mut Ctx) -> Outcome {
                 return Output::err(
                     format!(
                         "pgrep: invalid option -- '{}'\nUsage:\n pgrep [options] <pattern>\n",
-                        &s[1..2]
+                        s.chars().nth(1).unwrap_or('-')
                     ),
                     2,
                 )

@@ -245,7 +245,7 @@ pub fn cut(args: &[String], ctx: &mut Ctx) -> Outcome {
             return Output::err(
                 format!(
                     "cut: invalid option -- '{}'\nTry 'cut --help' for more information.\n",
-                    &a[1..2]
+                    a.chars().nth(1).unwrap_or('-')
                 ),
                 1,
             )
@@ -466,7 +466,10 @@ fn count_arg(args: &[String], default: i64) -> Result<(i64, bool, bool, Vec<Stri
         } else if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) {
             Some(a[1..].to_string())
         } else if a.starts_with('-') && a.len() > 1 {
-            return Err(format!("invalid option -- '{}'", &a[1..2]));
+            return Err(format!(
+                "invalid option -- '{}'",
+                a.chars().nth(1).unwrap_or('-')
+            ));
         } else {
             files.push(a.clone());
             None
