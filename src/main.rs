@@ -17,15 +17,17 @@ struct Cli {
     #[arg(long, global = true, default_value_t = 0, value_name = "N")]
     seed: u64,
     /// Rhai operations a script (or one REPL input) may run before it is stopped.
-    #[arg(long, global = true, value_name = "N")]
-    max_operations: Option<u64>,
+    #[arg(long, global = true, value_name = "N", default_value_t = ScriptLimits::default().max_operations)]
+    max_operations: u64,
     #[command(subcommand)]
     command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run scripts or lessons, each in a fresh cluster; print lesson prose and output.
+    /// Run scripts or lessons, each in a fresh cluster
+    ///
+    /// Prints each lesson cell's prose, then the output of its code (kubectl, print).
     /// Stops at the first file that fails.
     Run {
         #[arg(required = true, value_name = "FILE")]
@@ -37,9 +39,12 @@ enum Command {
         #[arg(long)]
         step: bool,
     },
-    /// Run every .rhai file under the paths (recursively, sorted) as a test, each in a
-    /// fresh cluster; print one line per file and `N passed, M failed`. Times per file are
-    /// printed only when stdout is a terminal, so captured output is reproducible.
+    /// Run every .rhai file under the paths as a test
+    ///
+    /// Files are found recursively and run in sorted order, each in a fresh cluster. One
+    /// line per file (`ok   FILE` / `FAIL FILE` with the transcript tail and the error), then
+    /// `N passed, M failed`. Wall times per file are printed only when stdout is a
+    /// terminal, so captured output is reproducible.
     Test {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
@@ -69,10 +74,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    let mut limits = ScriptLimits::default();
-    if let Some(n) = cli.max_operations {
-        limits.max_operations = n;
-    }
+    let limits = ScriptLimits {
+        max_operations: cli.max_operations,
+        ..ScriptLimits::default()
+    };
     let code = match cli.command {
         None => repl(cli.seed, limits),
         Some(Command::Run { files, quiet, step }) => run(&files, cli.seed, limits, quiet, step),

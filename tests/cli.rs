@@ -211,3 +211,13 @@ fn the_repl_evaluates_rhai_and_keeps_variables_between_lines() {
         .success()
         .stdout(predicate::str::contains("42\n"));
 }
+
+#[test]
+fn the_script_api_scenario_without_kubectl_passes() {
+    klab()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["test", "scripts/script-api-cluster-and-time.rhai"])
+        .assert()
+        .success()
+        .stdout("ok   scripts/script-api-cluster-and-time.rhai\n1 passed, 0 failed\n");
+}

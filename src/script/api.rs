@@ -1,7 +1,7 @@
 //! The script API (DESIGN.md "Script API (v1 — stable)"): registration, and the argument
 //! conversions every function shares. The functions themselves live by theme in
 //! `api_cluster.rs` (clusters, nodes, time), `api_objects.rs` (kubectl, objects, events,
-//! files) and `api_assert.rs` (assertions).
+//! files), `api_assert.rs` (assertions) and `api_cron.rs` (`schedule_next`).
 
 use super::Shared;
 use crate::api::Kind;
@@ -27,6 +27,7 @@ pub(crate) fn register(engine: &mut Engine, shared: &Rc<Shared>) {
     super::api_cluster::register(engine, shared);
     super::api_objects::register(engine, shared);
     super::api_assert::register(engine, shared);
+    super::api_cron::register(engine);
 
     // A lesson's prose block N, shown when execution first reaches it (see lesson.rs).
     let s = shared.clone();

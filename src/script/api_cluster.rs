@@ -65,10 +65,9 @@ pub(super) fn register(engine: &mut Engine, shared: &Rc<Shared>) {
         move |ctx: NativeCallContext, f: FnPtr, timeout: Dynamic| wait_for(&s, &ctx, &f, &timeout),
     );
 
-    // Registration point for the runtime and cron work (DESIGN.md): `node_down(name)`,
-    // `node_up(name)`, `kill(pod[, container[, code]])`, `define_image(pattern, #{…})` and
-    // `schedule_next(schedule, after, n[, time_zone])` are registered here once their
-    // implementations exist in `crate::runtime` and the cron module.
+    // REGISTRATION POINT for the runtime work (DESIGN.md): `node_down(name)`, `node_up(name)`,
+    // `kill(pod[, container[, code]])` and `define_image(pattern, #{run, exit, ready_after,
+    // on_sigterm})` are registered here once `crate::runtime` implements them.
 }
 
 fn replace_cluster(shared: &Shared, config: ClusterConfig) -> RhaiResult<()> {

@@ -2,7 +2,7 @@
 //! the file system (except `read_file`) or other modules.
 
 use rhai::module_resolvers::DummyModuleResolver;
-use rhai::{Engine, EvalAltResult, Position};
+use rhai::{Engine, EvalAltResult, OptimizationLevel, Position};
 
 /// Bounds on what one script may do, so a runaway script ends with a message that names
 /// the limit instead of hanging or exhausting memory. Shown in `klab --help`.
@@ -70,7 +70,9 @@ pub fn new_engine(limits: &ScriptLimits) -> Engine {
         .set_max_array_size(limits.max_array_size)
         .set_max_map_size(limits.max_map_size)
         .set_max_variables(limits.max_variables)
-        .set_module_resolver(DummyModuleResolver::new());
+        .set_module_resolver(DummyModuleResolver::new())
+        // Never `Full`: it would call API functions (`__cell`, `get`, `now`) at compile time.
+        .set_optimization_level(OptimizationLevel::Simple);
     // Functions registered on the engine shadow the standard packages' ones.
     engine.register_fn("sleep", |_: rhai::INT| -> Result<(), Box<EvalAltResult>> {
         Err(no_sleep())

@@ -8,6 +8,7 @@
 pub mod api;
 mod api_assert;
 mod api_cluster;
+mod api_cron;
 mod api_objects;
 pub mod convert;
 pub mod engine;

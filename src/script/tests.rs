@@ -310,3 +310,26 @@ fn sleep_says_time_is_simulated() {
     let f = run_err("sleep(1);");
     assert!(f.message.contains("time in klab is simulated"), "{f}");
 }
+
+#[test]
+fn schedule_next_lists_fire_times_strictly_after_the_given_time() {
+    run_ok(
+        r#"
+        assert_eq(schedule_next("*/5 * * * *", "2026-01-01T00:00:00Z", 3),
+            ["2026-01-01T00:05:00Z", "2026-01-01T00:10:00Z", "2026-01-01T00:15:00Z"]);
+        assert_eq(schedule_next("0 9 * * *", "2026-01-01T00:00:00Z", 1, "Asia/Seoul"), ["2026-01-02T00:00:00Z"]);
+        assert_eq(schedule_next("@hourly", "2026-01-01T00:30:00Z", 0), []);
+        "#,
+    );
+}
+
+#[test]
+fn schedule_next_throws_the_api_servers_validation_error() {
+    let f = run_err(r#"schedule_next("*/0 * * * *", "2026-01-01T00:00:00Z", 1);"#);
+    assert_eq!(f.message, "spec.schedule: Invalid value: \"*/0 * * * *\": step of range should be a positive number: */0");
+    let f = run_err(r#"schedule_next("* * * * *", "2026-01-01T00:00:00Z", 1, "Mars/Phobos");"#);
+    assert_eq!(
+        f.message,
+        "spec.timeZone: Invalid value: \"Mars/Phobos\": unknown time zone Mars/Phobos"
+    );
+}
