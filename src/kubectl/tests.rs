@@ -1,0 +1,1 @@
+//! Command lines against a fresh cluster, compared with exact kubectl output.
