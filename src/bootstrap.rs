@@ -4,8 +4,8 @@
 use crate::api::{Kind, ObjKey, Object};
 use crate::world::World;
 use k8s_openapi::api::core::v1::{
-    Namespace, NamespaceSpec, NamespaceStatus, Node, NodeAddress, NodeCondition, NodeSpec as K8sNodeSpec, NodeStatus,
-    NodeSystemInfo, Taint,
+    Namespace, NamespaceSpec, NamespaceStatus, Node, NodeAddress, NodeCondition,
+    NodeSpec as K8sNodeSpec, NodeStatus, NodeSystemInfo, Taint,
 };
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -31,7 +31,10 @@ pub struct NodeSpec {
 
 impl NodeSpec {
     pub fn named(name: &str) -> Self {
-        NodeSpec { name: name.to_string(), ..Default::default() }
+        NodeSpec {
+            name: name.to_string(),
+            ..Default::default()
+        }
     }
 }
 
@@ -40,11 +43,19 @@ pub fn populate(world: &mut World, nodes: &[String]) {
         let obj = Namespace {
             metadata: ObjectMeta {
                 name: Some(ns.into()),
-                labels: Some(BTreeMap::from([("kubernetes.io/metadata.name".to_string(), ns.to_string())])),
+                labels: Some(BTreeMap::from([(
+                    "kubernetes.io/metadata.name".to_string(),
+                    ns.to_string(),
+                )])),
                 ..Default::default()
             },
-            spec: Some(NamespaceSpec { finalizers: Some(vec!["kubernetes".into()]) }),
-            status: Some(NamespaceStatus { phase: Some("Active".into()), ..Default::default() }),
+            spec: Some(NamespaceSpec {
+                finalizers: Some(vec!["kubernetes".into()]),
+            }),
+            status: Some(NamespaceStatus {
+                phase: Some("Active".into()),
+                ..Default::default()
+            }),
         };
         let _ = world.create(Object::Namespace(obj));
     }
@@ -72,9 +83,9 @@ pub fn populate(world: &mut World, nodes: &[String]) {
 /// Parses `key=value:Effect` / `key:Effect` / `key=value` … as `kubectl taint` and
 /// `add_node` accept them.
 pub fn parse_taint(text: &str) -> Result<Taint, String> {
-    let (kv, effect) = text
-        .rsplit_once(':')
-        .ok_or_else(|| format!("invalid taint spec: {text}, the effect is missing (want key=value:Effect)"))?;
+    let (kv, effect) = text.rsplit_once(':').ok_or_else(|| {
+        format!("invalid taint spec: {text}, the effect is missing (want key=value:Effect)")
+    })?;
     if !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&effect) {
         return Err(format!(
             "invalid taint effect: {effect}, unsupported taint effect (want NoSchedule, PreferNoSchedule or NoExecute)"
@@ -87,7 +98,12 @@ pub fn parse_taint(text: &str) -> Result<Taint, String> {
     if key.is_empty() {
         return Err(format!("invalid taint spec: {text}"));
     }
-    Ok(Taint { key: key.into(), value, effect: effect.into(), time_added: None })
+    Ok(Taint {
+        key: key.into(),
+        value,
+        effect: effect.into(),
+        time_added: None,
+    })
 }
 
 pub fn add_node(world: &mut World, spec: NodeSpec) -> Result<(), crate::store::ApiError> {
@@ -95,11 +111,21 @@ pub fn add_node(world: &mut World, spec: NodeSpec) -> Result<(), crate::store::A
         return Err(crate::store::ApiError::Invalid {
             kind: Kind::Node,
             name: spec.name.clone(),
-            causes: vec![format!("metadata.name: Invalid value: \"{}\": {problem}", spec.name)],
+            causes: vec![format!(
+                "metadata.name: Invalid value: \"{}\": {problem}",
+                spec.name
+            )],
         });
     }
-    if world.store.get(&ObjKey::new(Kind::Node, "", &spec.name)).is_some() {
-        return Err(crate::store::ApiError::AlreadyExists { kind: Kind::Node, name: spec.name });
+    if world
+        .store
+        .get(&ObjKey::new(Kind::Node, "", &spec.name))
+        .is_some()
+    {
+        return Err(crate::store::ApiError::AlreadyExists {
+            kind: Kind::Node,
+            name: spec.name,
+        });
     }
     let cidr = world.runtime.add_node(&spec.name);
     let mut labels = BTreeMap::from([
@@ -115,12 +141,24 @@ pub fn add_node(world: &mut World, spec: NodeSpec) -> Result<(), crate::store::A
         .iter()
         .map(|t| parse_taint(t))
         .collect::<Result<_, _>>()
-        .map_err(|e| crate::store::ApiError::Other { reason: "BadRequest".into(), message: e })?;
+        .map_err(|e| crate::store::ApiError::Other {
+            reason: "BadRequest".into(),
+            message: e,
+        })?;
     let resources = BTreeMap::from([
-        ("cpu".to_string(), Quantity(spec.cpu.clone().unwrap_or_else(|| "4".into()))),
+        (
+            "cpu".to_string(),
+            Quantity(spec.cpu.clone().unwrap_or_else(|| "4".into())),
+        ),
         ("ephemeral-storage".to_string(), Quantity("100Gi".into())),
-        ("memory".to_string(), Quantity(spec.memory.clone().unwrap_or_else(|| "8Gi".into()))),
-        ("pods".to_string(), Quantity(spec.pods.clone().unwrap_or_else(|| "110".into()))),
+        (
+            "memory".to_string(),
+            Quantity(spec.memory.clone().unwrap_or_else(|| "8Gi".into())),
+        ),
+        (
+            "pods".to_string(),
+            Quantity(spec.pods.clone().unwrap_or_else(|| "110".into())),
+        ),
     ]);
     let now = Some(Time(world.now.truncate_to_secs().to_chrono()));
     let condition = |type_: &str, status: &str, reason: &str, message: &str| NodeCondition {
@@ -132,7 +170,11 @@ pub fn add_node(world: &mut World, spec: NodeSpec) -> Result<(), crate::store::A
         last_transition_time: now.clone(),
     };
     let node = Node {
-        metadata: ObjectMeta { name: Some(spec.name.clone()), labels: Some(labels), ..Default::default() },
+        metadata: ObjectMeta {
+            name: Some(spec.name.clone()),
+            labels: Some(labels),
+            ..Default::default()
+        },
         spec: Some(K8sNodeSpec {
             pod_cidr: Some(format!("10.244.{cidr}.0/24")),
             pod_cidrs: Some(vec![format!("10.244.{cidr}.0/24")]),
@@ -141,16 +183,42 @@ pub fn add_node(world: &mut World, spec: NodeSpec) -> Result<(), crate::store::A
         }),
         status: Some(NodeStatus {
             addresses: Some(vec![
-                NodeAddress { type_: "InternalIP".into(), address: format!("172.18.0.{}", cidr + 1) },
-                NodeAddress { type_: "Hostname".into(), address: spec.name.clone() },
+                NodeAddress {
+                    type_: "InternalIP".into(),
+                    address: format!("172.18.0.{}", cidr + 1),
+                },
+                NodeAddress {
+                    type_: "Hostname".into(),
+                    address: spec.name.clone(),
+                },
             ]),
             allocatable: Some(resources.clone()),
             capacity: Some(resources),
             conditions: Some(vec![
-                condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-                condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+                condition(
+                    "MemoryPressure",
+                    "False",
+                    "KubeletHasSufficientMemory",
+                    "kubelet has sufficient memory available",
+                ),
+                condition(
+                    "DiskPressure",
+                    "False",
+                    "KubeletHasNoDiskPressure",
+                    "kubelet has no disk pressure",
+                ),
+                condition(
+                    "PIDPressure",
+                    "False",
+                    "KubeletHasSufficientPID",
+                    "kubelet has sufficient PID available",
+                ),
+                condition(
+                    "Ready",
+                    "True",
+                    "KubeletReady",
+                    "kubelet is posting ready status",
+                ),
             ]),
             node_info: Some(NodeSystemInfo {
                 architecture: "amd64".into(),
@@ -169,6 +237,15 @@ pub fn add_node(world: &mut World, spec: NodeSpec) -> Result<(), crate::store::A
         }),
     };
     let created = world.create(Object::Node(node))?;
-    world.record_event(&created, "Normal", "RegisteredNode", format!("Node {} event: Registered Node {} in Controller", spec.name, spec.name), "node-controller");
+    world.record_event(
+        &created,
+        "Normal",
+        "RegisteredNode",
+        format!(
+            "Node {} event: Registered Node {} in Controller",
+            spec.name, spec.name
+        ),
+        "node-controller",
+    );
     Ok(())
 }

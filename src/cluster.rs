@@ -24,7 +24,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { reconciles_per_instant: 5_000_000, instants_per_call: 20_000_000 }
+        Limits {
+            reconciles_per_instant: 5_000_000,
+            instants_per_call: 20_000_000,
+        }
     }
 }
 
@@ -137,7 +140,9 @@ impl Cluster {
         let mut reconciles = 0usize;
         loop {
             self.dispatch_changes();
-            let Some(i) = self.queues.iter().position(|q| !q.is_empty()) else { break };
+            let Some(i) = self.queues.iter().position(|q| !q.is_empty()) else {
+                break;
+            };
             while let Some(key) = self.queues[i].pop() {
                 reconciles += 1;
                 if reconciles > self.limits.reconciles_per_instant {
@@ -157,7 +162,13 @@ impl Cluster {
             }
         }
         self.stats.reconciles += reconciles as u64;
-        let keep = self.extra_readers.iter().copied().min().unwrap_or(self.cursor).min(self.cursor);
+        let keep = self
+            .extra_readers
+            .iter()
+            .copied()
+            .min()
+            .unwrap_or(self.cursor)
+            .min(self.cursor);
         self.world.store.trim_log(keep);
         Ok(())
     }
@@ -185,7 +196,9 @@ impl Cluster {
     /// Processes the next instant that has anything due. Returns false if no timer is set.
     pub fn step(&mut self) -> Result<bool, SimError> {
         self.reconcile_now()?;
-        let Some(next) = self.world.timers.next_time() else { return Ok(false) };
+        let Some(next) = self.world.timers.next_time() else {
+            return Ok(false);
+        };
         self.run_instant(next.max(self.world.now))?;
         Ok(true)
     }
@@ -209,7 +222,9 @@ impl Cluster {
     /// Processes everything up to now + d, jumping from timer to timer.
     pub fn advance(&mut self, d: SimDuration) -> Result<(), SimError> {
         if d.0 < 0 {
-            return Err(SimError(format!("cannot advance by a negative duration ({d})")));
+            return Err(SimError(format!(
+                "cannot advance by a negative duration ({d})"
+            )));
         }
         let target = self.world.now + d;
         self.reconcile_now()?;
@@ -288,7 +303,11 @@ impl Cluster {
         let key = ObjKey::new(Kind::Node, "", name);
         self.world
             .store
-            .delete(&key, &crate::store::DeleteOptions::background(), self.world.now)
+            .delete(
+                &key,
+                &crate::store::DeleteOptions::background(),
+                self.world.now,
+            )
             .map_err(|e| SimError(e.to_string()))?;
         self.reconcile_now()
     }

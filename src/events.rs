@@ -46,10 +46,21 @@ impl EventLog {
     }
 }
 
-pub fn record(world: &mut World, involved: &Object, type_: &str, reason: &str, message: String, component: &str) {
+pub fn record(
+    world: &mut World,
+    involved: &Object,
+    type_: &str,
+    reason: &str,
+    message: String,
+    component: &str,
+) {
     let now = world.now;
     let object = involved.display_ref();
-    let namespace = if involved.kind().namespaced() { involved.namespace().to_string() } else { "default".to_string() };
+    let namespace = if involved.kind().namespaced() {
+        involved.namespace().to_string()
+    } else {
+        "default".to_string()
+    };
     let log = &mut world.events;
     log.occurrences.push_back(Occurrence {
         time: now,
@@ -64,7 +75,13 @@ pub fn record(world: &mut World, involved: &Object, type_: &str, reason: &str, m
         log.occurrences.pop_front();
     }
 
-    let agg_key = (involved.uid().to_string(), type_.to_string(), reason.to_string(), message.clone(), component.to_string());
+    let agg_key = (
+        involved.uid().to_string(),
+        type_.to_string(),
+        reason.to_string(),
+        message.clone(),
+        component.to_string(),
+    );
     let stamp = Some(Time(now.truncate_to_secs().to_chrono()));
     if let Some(key) = log.aggregates.get(&agg_key).cloned() {
         let updated = world.store.modify(&key, now, |o| {
@@ -74,26 +91,46 @@ pub fn record(world: &mut World, involved: &Object, type_: &str, reason: &str, m
             }
         });
         if updated.is_ok() {
-            world.timers.push(now + EVENT_TTL, TimerClass::Housekeeping, Wake::ExpireEvent(key));
+            world.timers.push(
+                now + EVENT_TTL,
+                TimerClass::Housekeeping,
+                Wake::ExpireEvent(key),
+            );
             return;
         }
     }
     log.sequence += 1;
-    let name = format!("{}.{:x}", involved.name(), (now.0 as u64).wrapping_mul(1_000_000).wrapping_add(log.sequence));
+    let name = format!(
+        "{}.{:x}",
+        involved.name(),
+        (now.0 as u64)
+            .wrapping_mul(1_000_000)
+            .wrapping_add(log.sequence)
+    );
     let ev = Event {
-        metadata: ObjectMeta { name: Some(name), namespace: Some(namespace), ..Default::default() },
+        metadata: ObjectMeta {
+            name: Some(name),
+            namespace: Some(namespace),
+            ..Default::default()
+        },
         involved_object: ObjectReference {
             api_version: Some(involved.kind().api_version()),
             kind: Some(involved.kind().name().to_string()),
             name: Some(involved.name().to_string()),
-            namespace: involved.kind().namespaced().then(|| involved.namespace().to_string()),
+            namespace: involved
+                .kind()
+                .namespaced()
+                .then(|| involved.namespace().to_string()),
             uid: Some(involved.uid().to_string()),
             resource_version: involved.meta().resource_version.clone(),
             field_path: None,
         },
         reason: Some(reason.into()),
         message: Some(message),
-        source: Some(EventSource { component: Some(component.into()), host: None }),
+        source: Some(EventSource {
+            component: Some(component.into()),
+            host: None,
+        }),
         first_timestamp: stamp.clone(),
         last_timestamp: stamp,
         count: Some(1),
@@ -104,17 +141,30 @@ pub fn record(world: &mut World, involved: &Object, type_: &str, reason: &str, m
     };
     if let Ok(created) = world.create(Object::Event(ev)) {
         let key = created.key();
-        world.events.aggregate_of.insert(key.clone(), agg_key.clone());
+        world
+            .events
+            .aggregate_of
+            .insert(key.clone(), agg_key.clone());
         world.events.aggregates.insert(agg_key, key.clone());
-        world.timers.push(now + EVENT_TTL, TimerClass::Housekeeping, Wake::ExpireEvent(key));
+        world.timers.push(
+            now + EVENT_TTL,
+            TimerClass::Housekeeping,
+            Wake::ExpireEvent(key),
+        );
     }
 }
 
 /// Removes an Event object an hour after it was last seen; a later repeat extends its life.
 pub fn expire(world: &mut World, key: &ObjKey) {
-    let Some(obj) = world.store.get(key) else { return };
+    let Some(obj) = world.store.get(key) else {
+        return;
+    };
     let Some(ev) = obj.event() else { return };
-    let last = ev.last_timestamp.as_ref().map(|t| SimTime::from_chrono(t.0)).unwrap_or(world.now);
+    let last = ev
+        .last_timestamp
+        .as_ref()
+        .map(|t| SimTime::from_chrono(t.0))
+        .unwrap_or(world.now);
     if last + EVENT_TTL <= world.now {
         world.store.remove(key, world.now);
         if let Some(agg) = world.events.aggregate_of.remove(key) {
@@ -125,7 +175,11 @@ pub fn expire(world: &mut World, key: &ObjKey) {
 
 /// Events about one object, oldest first (for `describe`).
 pub fn events_for(world: &World, involved: &Object) -> Vec<Event> {
-    let ns = if involved.kind().namespaced() { involved.namespace() } else { "default" };
+    let ns = if involved.kind().namespaced() {
+        involved.namespace()
+    } else {
+        "default"
+    };
     let uid = involved.uid();
     let mut out: Vec<Event> = world
         .store
@@ -134,6 +188,11 @@ pub fn events_for(world: &World, involved: &Object) -> Vec<Event> {
         .filter(|e| e.involved_object.uid.as_deref() == Some(uid))
         .cloned()
         .collect();
-    out.sort_by(|a, b| a.first_timestamp.as_ref().map(|t| t.0).cmp(&b.first_timestamp.as_ref().map(|t| t.0)));
+    out.sort_by(|a, b| {
+        a.first_timestamp
+            .as_ref()
+            .map(|t| t.0)
+            .cmp(&b.first_timestamp.as_ref().map(|t| t.0))
+    });
     out
 }

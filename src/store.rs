@@ -15,19 +15,36 @@ use std::sync::Arc;
 /// An error as the API server reports it; `Display` is kubectl's rendering.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
-    NotFound { kind: Kind, name: String },
-    AlreadyExists { kind: Kind, name: String },
+    NotFound {
+        kind: Kind,
+        name: String,
+    },
+    AlreadyExists {
+        kind: Kind,
+        name: String,
+    },
     /// Validation: `causes` are `field: Type: detail` lines.
-    Invalid { kind: Kind, name: String, causes: Vec<String> },
+    Invalid {
+        kind: Kind,
+        name: String,
+        causes: Vec<String>,
+    },
     /// Anything else, printed as-is after `Error from server (Reason): `.
-    Other { reason: String, message: String },
+    Other {
+        reason: String,
+        message: String,
+    },
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ApiError::NotFound { kind, name } => {
-                write!(f, "Error from server (NotFound): {} \"{name}\" not found", kind.plural_qualified())
+                write!(
+                    f,
+                    "Error from server (NotFound): {} \"{name}\" not found",
+                    kind.plural_qualified()
+                )
             }
             ApiError::AlreadyExists { kind, name } => write!(
                 f,
@@ -48,7 +65,9 @@ impl fmt::Display for ApiError {
                     Ok(())
                 }
             }
-            ApiError::Other { reason, message } => write!(f, "Error from server ({reason}): {message}"),
+            ApiError::Other { reason, message } => {
+                write!(f, "Error from server ({reason}): {message}")
+            }
         }
     }
 }
@@ -94,13 +113,22 @@ pub struct DeleteOptions {
 
 impl DeleteOptions {
     pub fn background() -> Self {
-        DeleteOptions { grace_period: None, propagation: Some(Propagation::Background) }
+        DeleteOptions {
+            grace_period: None,
+            propagation: Some(Propagation::Background),
+        }
     }
     pub fn foreground() -> Self {
-        DeleteOptions { grace_period: None, propagation: Some(Propagation::Foreground) }
+        DeleteOptions {
+            grace_period: None,
+            propagation: Some(Propagation::Foreground),
+        }
     }
     pub fn now() -> Self {
-        DeleteOptions { grace_period: Some(0), propagation: Some(Propagation::Background) }
+        DeleteOptions {
+            grace_period: Some(0),
+            propagation: Some(Propagation::Background),
+        }
     }
 }
 
@@ -109,7 +137,10 @@ pub const FINALIZER_ORPHAN: &str = "orphan";
 
 /// Kinds whose `metadata.generation` tracks spec changes.
 fn has_generation(kind: Kind) -> bool {
-    matches!(kind, Kind::DaemonSet | Kind::StatefulSet | Kind::Job | Kind::CronJob)
+    matches!(
+        kind,
+        Kind::DaemonSet | Kind::StatefulSet | Kind::Job | Kind::CronJob
+    )
 }
 
 #[derive(Default)]
@@ -134,7 +165,9 @@ impl Store {
     // ---- reads ------------------------------------------------------------------------
 
     pub fn get(&self, key: &ObjKey) -> Option<&Arc<Object>> {
-        self.objects.get(&key.kind)?.get(&(key.namespace.clone(), key.name.clone()))
+        self.objects
+            .get(&key.kind)?
+            .get(&(key.namespace.clone(), key.name.clone()))
     }
 
     pub fn get_named(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Arc<Object>> {
@@ -146,18 +179,25 @@ impl Store {
     }
 
     /// Objects of a kind in kubectl's order (namespace, then name); `namespace: None` = all.
-    pub fn list<'a>(&'a self, kind: Kind, namespace: Option<&'a str>) -> impl Iterator<Item = &'a Arc<Object>> + 'a {
+    pub fn list<'a>(
+        &'a self,
+        kind: Kind,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Arc<Object>> + 'a {
         let map = self.objects.get(&kind);
-        let ns: Option<String> = namespace.map(|n| if kind.namespaced() { n.to_string() } else { String::new() });
+        let ns: Option<String> = namespace.map(|n| {
+            if kind.namespaced() {
+                n.to_string()
+            } else {
+                String::new()
+            }
+        });
         map.into_iter().flat_map(move |m| {
             let range: Box<dyn Iterator<Item = (&(String, String), &Arc<Object>)>> = match &ns {
-                Some(ns) => Box::new(
-                    m.range((ns.clone(), String::new())..)
-                        .take_while({
-                            let ns = ns.clone();
-                            move |((n, _), _)| *n == ns
-                        }),
-                ),
+                Some(ns) => Box::new(m.range((ns.clone(), String::new())..).take_while({
+                    let ns = ns.clone();
+                    move |((n, _), _)| *n == ns
+                })),
                 None => Box::new(m.iter()),
             };
             range.map(|(_, o)| o)
@@ -184,7 +224,12 @@ impl Store {
 
     /// Pods bound to a node, in key order.
     pub fn pods_on_node(&self, node: &str) -> Vec<Arc<Object>> {
-        self.by_node.get(node).into_iter().flatten().filter_map(|k| self.get(k).cloned()).collect()
+        self.by_node
+            .get(node)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.get(k).cloned())
+            .collect()
     }
 
     pub fn resource_version(&self) -> u64 {
@@ -217,7 +262,12 @@ impl Store {
 
     /// Creates an object: fills `generateName`, uid, resourceVersion, creationTimestamp and
     /// generation. The namespace must already be set for namespaced kinds.
-    pub fn create(&mut self, mut obj: Object, now: SimTime, rng: &mut SimRng) -> Result<Arc<Object>, ApiError> {
+    pub fn create(
+        &mut self,
+        mut obj: Object,
+        now: SimTime,
+        rng: &mut SimRng,
+    ) -> Result<Arc<Object>, ApiError> {
         let kind = obj.kind();
         if !kind.namespaced() {
             obj.meta_mut().namespace = None;
@@ -228,14 +278,19 @@ impl Store {
                 return Err(ApiError::Invalid {
                     kind,
                     name: String::new(),
-                    causes: vec!["metadata.name: Required value: name or generateName is required".into()],
+                    causes: vec![
+                        "metadata.name: Required value: name or generateName is required".into(),
+                    ],
                 });
             }
             // The API server truncates the base to 58 characters so the name fits in 63.
             let base: String = prefix.chars().take(58).collect();
             let name = loop {
                 let candidate = format!("{base}{}", rng.name_suffix());
-                if self.get(&ObjKey::new(kind, obj.namespace(), &candidate)).is_none() {
+                if self
+                    .get(&ObjKey::new(kind, obj.namespace(), &candidate))
+                    .is_none()
+                {
                     break candidate;
                 }
             };
@@ -243,7 +298,10 @@ impl Store {
         }
         let key = obj.key();
         if self.get(&key).is_some() {
-            return Err(ApiError::AlreadyExists { kind, name: key.name });
+            return Err(ApiError::AlreadyExists {
+                kind,
+                name: key.name,
+            });
         }
         let meta = obj.meta_mut();
         meta.uid = Some(rng.uid());
@@ -258,7 +316,10 @@ impl Store {
     /// (uid, creationTimestamp, deletion state). Bumps generation when the spec changed.
     pub fn replace(&mut self, mut obj: Object, now: SimTime) -> Result<Arc<Object>, ApiError> {
         let key = obj.key();
-        let old = self.get(&key).cloned().ok_or(ApiError::NotFound { kind: key.kind, name: key.name.clone() })?;
+        let old = self.get(&key).cloned().ok_or(ApiError::NotFound {
+            kind: key.kind,
+            name: key.name.clone(),
+        })?;
         {
             let (om, nm) = (old.meta(), obj.meta_mut());
             nm.uid = om.uid.clone();
@@ -280,8 +341,16 @@ impl Store {
 
     /// Changes an object in place through `f`. Returns whether anything changed; an
     /// unchanged object writes nothing (no new resourceVersion, no watch event).
-    pub fn modify(&mut self, key: &ObjKey, now: SimTime, f: impl FnOnce(&mut Object)) -> Result<bool, ApiError> {
-        let old = self.get(key).cloned().ok_or(ApiError::NotFound { kind: key.kind, name: key.name.clone() })?;
+    pub fn modify(
+        &mut self,
+        key: &ObjKey,
+        now: SimTime,
+        f: impl FnOnce(&mut Object),
+    ) -> Result<bool, ApiError> {
+        let old = self.get(key).cloned().ok_or(ApiError::NotFound {
+            kind: key.kind,
+            name: key.name.clone(),
+        })?;
         let mut new = (*old).clone();
         f(&mut new);
         if new == *old {
@@ -298,8 +367,16 @@ impl Store {
     /// The deletion protocol. Pods bound to a node get a grace period (the kubelet finishes
     /// the job); objects with finalizers wait for them; everything else goes at once.
     /// Returns the object as it stands after the request (`None` if it is gone).
-    pub fn delete(&mut self, key: &ObjKey, opts: &DeleteOptions, now: SimTime) -> Result<Option<Arc<Object>>, ApiError> {
-        let old = self.get(key).cloned().ok_or(ApiError::NotFound { kind: key.kind, name: key.name.clone() })?;
+    pub fn delete(
+        &mut self,
+        key: &ObjKey,
+        opts: &DeleteOptions,
+        now: SimTime,
+    ) -> Result<Option<Arc<Object>>, ApiError> {
+        let old = self.get(key).cloned().ok_or(ApiError::NotFound {
+            kind: key.kind,
+            name: key.name.clone(),
+        })?;
         let mut obj = (*old).clone();
         let propagation = opts.propagation.unwrap_or(if key.kind == Kind::Job {
             Propagation::Orphan
@@ -323,10 +400,22 @@ impl Store {
 
         let grace = match obj.pod() {
             Some(pod) => {
-                let bound = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()).is_some_and(|n| !n.is_empty());
-                let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
+                let bound = pod
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .is_some_and(|n| !n.is_empty());
+                let phase = pod
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.phase.as_deref())
+                    .unwrap_or("");
                 let terminal = phase == "Succeeded" || phase == "Failed";
-                let default = pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds).unwrap_or(30);
+                let default = pod
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.termination_grace_period_seconds)
+                    .unwrap_or(30);
                 let g = opts.grace_period.unwrap_or(default).max(0);
                 if !bound || terminal {
                     0
@@ -338,15 +427,26 @@ impl Store {
         };
 
         let meta = obj.meta_mut();
-        match (&old.meta().deletion_timestamp, old.meta().deletion_grace_period_seconds) {
+        match (
+            &old.meta().deletion_timestamp,
+            old.meta().deletion_grace_period_seconds,
+        ) {
             // Already terminating: only a shorter grace period changes anything.
             (Some(_), Some(current)) if grace < current => {
-                meta.deletion_timestamp = Some(Time((now + crate::sim::SimDuration::from_secs(grace)).truncate_to_secs().to_chrono()));
+                meta.deletion_timestamp = Some(Time(
+                    (now + crate::sim::SimDuration::from_secs(grace))
+                        .truncate_to_secs()
+                        .to_chrono(),
+                ));
                 meta.deletion_grace_period_seconds = Some(grace);
             }
             (Some(_), _) => {}
             (None, _) => {
-                meta.deletion_timestamp = Some(Time((now + crate::sim::SimDuration::from_secs(grace)).truncate_to_secs().to_chrono()));
+                meta.deletion_timestamp = Some(Time(
+                    (now + crate::sim::SimDuration::from_secs(grace))
+                        .truncate_to_secs()
+                        .to_chrono(),
+                ));
                 meta.deletion_grace_period_seconds = Some(grace);
             }
         }
@@ -362,10 +462,17 @@ impl Store {
 
     /// Takes an object out of the store for good (the last step of deletion).
     pub fn remove(&mut self, key: &ObjKey, now: SimTime) -> Option<Arc<Object>> {
-        let old = self.objects.get_mut(&key.kind)?.remove(&(key.namespace.clone(), key.name.clone()))?;
+        let old = self
+            .objects
+            .get_mut(&key.kind)?
+            .remove(&(key.namespace.clone(), key.name.clone()))?;
         self.unindex(&old, key);
         self.resource_version += 1;
-        self.log.push(WatchEvent { kind: WatchType::Deleted, at: now, object: old.clone() });
+        self.log.push(WatchEvent {
+            kind: WatchType::Deleted,
+            at: now,
+            object: old.clone(),
+        });
         Some(old)
     }
 
@@ -391,19 +498,36 @@ impl Store {
         }
         let obj = Arc::new(obj);
         self.index(&obj, &key);
-        self.objects.entry(key.kind).or_default().insert((key.namespace, key.name), obj.clone());
-        let kind = if old.is_some() { WatchType::Modified } else { WatchType::Added };
-        self.log.push(WatchEvent { kind, at: now, object: obj.clone() });
+        self.objects
+            .entry(key.kind)
+            .or_default()
+            .insert((key.namespace, key.name), obj.clone());
+        let kind = if old.is_some() {
+            WatchType::Modified
+        } else {
+            WatchType::Added
+        };
+        self.log.push(WatchEvent {
+            kind,
+            at: now,
+            object: obj.clone(),
+        });
         obj
     }
 
     fn index(&mut self, obj: &Object, key: &ObjKey) {
         self.by_uid.insert(obj.uid().to_string(), key.clone());
         for r in obj.owner_references() {
-            self.by_owner.entry(r.uid.clone()).or_default().insert(key.clone());
+            self.by_owner
+                .entry(r.uid.clone())
+                .or_default()
+                .insert(key.clone());
         }
         if let Some(node) = pod_node(obj) {
-            self.by_node.entry(node.to_string()).or_default().insert(key.clone());
+            self.by_node
+                .entry(node.to_string())
+                .or_default()
+                .insert(key.clone());
         }
     }
 
@@ -429,7 +553,12 @@ impl Store {
 }
 
 fn pod_node(obj: &Object) -> Option<&str> {
-    obj.pod()?.spec.as_ref()?.node_name.as_deref().filter(|n| !n.is_empty())
+    obj.pod()?
+        .spec
+        .as_ref()?
+        .node_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
 }
 
 /// Whether two versions of an object have the same spec (generation bumps on a change).
@@ -451,8 +580,15 @@ mod tests {
 
     fn pod(name: &str, node: Option<&str>) -> Object {
         Object::Pod(Pod {
-            metadata: ObjectMeta { name: Some(name.into()), namespace: Some("default".into()), ..Default::default() },
-            spec: Some(PodSpec { node_name: node.map(Into::into), ..Default::default() }),
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some("default".into()),
+                ..Default::default()
+            },
+            spec: Some(PodSpec {
+                node_name: node.map(Into::into),
+                ..Default::default()
+            }),
             status: None,
         })
     }
@@ -461,7 +597,9 @@ mod tests {
     fn create_assigns_uid_resource_version_and_timestamp() {
         let mut s = Store::new();
         let mut rng = SimRng::new(0);
-        let o = s.create(pod("a", None), SimTime::from_secs(10), &mut rng).unwrap();
+        let o = s
+            .create(pod("a", None), SimTime::from_secs(10), &mut rng)
+            .unwrap();
         assert_eq!(o.meta().resource_version.as_deref(), Some("1"));
         assert_eq!(o.uid().len(), 36);
         assert!(s.create(pod("a", None), SimTime(0), &mut rng).is_err());
@@ -491,14 +629,29 @@ mod tests {
     fn bound_pod_deletion_waits_for_the_grace_period_and_unbound_goes_at_once() {
         let mut s = Store::new();
         let mut rng = SimRng::new(0);
-        let a = s.create(pod("a", Some("node-1")), SimTime(0), &mut rng).unwrap().key();
-        let b = s.create(pod("b", None), SimTime(0), &mut rng).unwrap().key();
+        let a = s
+            .create(pod("a", Some("node-1")), SimTime(0), &mut rng)
+            .unwrap()
+            .key();
+        let b = s
+            .create(pod("b", None), SimTime(0), &mut rng)
+            .unwrap()
+            .key();
         assert_eq!(s.pods_on_node("node-1").len(), 1);
-        let after = s.delete(&a, &DeleteOptions::default(), SimTime(0)).unwrap().unwrap();
+        let after = s
+            .delete(&a, &DeleteOptions::default(), SimTime(0))
+            .unwrap()
+            .unwrap();
         assert_eq!(after.meta().deletion_grace_period_seconds, Some(30));
-        assert!(s.delete(&b, &DeleteOptions::default(), SimTime(0)).unwrap().is_none());
+        assert!(s
+            .delete(&b, &DeleteOptions::default(), SimTime(0))
+            .unwrap()
+            .is_none());
         // The kubelet's final delete with grace 0 removes it.
-        assert!(s.delete(&a, &DeleteOptions::now(), SimTime(0)).unwrap().is_none());
+        assert!(s
+            .delete(&a, &DeleteOptions::now(), SimTime(0))
+            .unwrap()
+            .is_none());
         assert!(s.pods_on_node("node-1").is_empty());
     }
 
@@ -509,8 +662,12 @@ mod tests {
         let mut p = pod("a", None);
         p.meta_mut().finalizers = Some(vec!["batch.kubernetes.io/job-tracking".into()]);
         let k = s.create(p, SimTime(0), &mut rng).unwrap().key();
-        assert!(s.delete(&k, &DeleteOptions::default(), SimTime(0)).unwrap().is_some());
-        s.modify(&k, SimTime(0), |o| o.meta_mut().finalizers = None).unwrap();
+        assert!(s
+            .delete(&k, &DeleteOptions::default(), SimTime(0))
+            .unwrap()
+            .is_some());
+        s.modify(&k, SimTime(0), |o| o.meta_mut().finalizers = None)
+            .unwrap();
         assert!(s.get(&k).is_none());
     }
 }

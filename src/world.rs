@@ -13,7 +13,10 @@ use std::sync::Arc;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Wake {
     /// Look at this key again (a controller's requeue).
-    Reconcile { controller: &'static str, key: ObjKey },
+    Reconcile {
+        controller: &'static str,
+        key: ObjKey,
+    },
     /// Drop an event object whose time-to-live has passed.
     ExpireEvent(ObjKey),
 }
@@ -44,7 +47,8 @@ impl World {
 
     /// Asks `controller` to reconcile `key` again at `at` (never earlier than now).
     pub fn wake(&mut self, at: SimTime, class: TimerClass, controller: &'static str, key: ObjKey) {
-        self.timers.push(at.max(self.now), class, Wake::Reconcile { controller, key });
+        self.timers
+            .push(at.max(self.now), class, Wake::Reconcile { controller, key });
     }
 
     pub fn wake_after(&mut self, after: SimDuration, controller: &'static str, key: ObjKey) {
@@ -61,7 +65,14 @@ impl World {
     }
 
     /// Records an event the way the named component would (reason, message), on `involved`.
-    pub fn record_event(&mut self, involved: &Object, type_: &str, reason: &str, message: String, component: &str) {
+    pub fn record_event(
+        &mut self,
+        involved: &Object,
+        type_: &str,
+        reason: &str,
+        message: String,
+        component: &str,
+    ) {
         crate::events::record(self, involved, type_, reason, message, component);
     }
 

@@ -34,24 +34,131 @@ pub struct KindInfo {
 }
 
 pub const KINDS: &[KindInfo] = &[
-    KindInfo { kind: Kind::Namespace, name: "Namespace", plural: "namespaces", short: &["ns"], group: "", version: "v1", namespaced: false },
-    KindInfo { kind: Kind::Node, name: "Node", plural: "nodes", short: &["no"], group: "", version: "v1", namespaced: false },
-    KindInfo { kind: Kind::Pod, name: "Pod", plural: "pods", short: &["po"], group: "", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::Service, name: "Service", plural: "services", short: &["svc"], group: "", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::PersistentVolume, name: "PersistentVolume", plural: "persistentvolumes", short: &["pv"], group: "", version: "v1", namespaced: false },
-    KindInfo { kind: Kind::PersistentVolumeClaim, name: "PersistentVolumeClaim", plural: "persistentvolumeclaims", short: &["pvc"], group: "", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::StorageClass, name: "StorageClass", plural: "storageclasses", short: &["sc"], group: "storage.k8s.io", version: "v1", namespaced: false },
-    KindInfo { kind: Kind::Event, name: "Event", plural: "events", short: &["ev"], group: "", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::ControllerRevision, name: "ControllerRevision", plural: "controllerrevisions", short: &[], group: "apps", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::DaemonSet, name: "DaemonSet", plural: "daemonsets", short: &["ds"], group: "apps", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::StatefulSet, name: "StatefulSet", plural: "statefulsets", short: &["sts"], group: "apps", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::Job, name: "Job", plural: "jobs", short: &[], group: "batch", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::CronJob, name: "CronJob", plural: "cronjobs", short: &["cj"], group: "batch", version: "v1", namespaced: true },
+    KindInfo {
+        kind: Kind::Namespace,
+        name: "Namespace",
+        plural: "namespaces",
+        short: &["ns"],
+        group: "",
+        version: "v1",
+        namespaced: false,
+    },
+    KindInfo {
+        kind: Kind::Node,
+        name: "Node",
+        plural: "nodes",
+        short: &["no"],
+        group: "",
+        version: "v1",
+        namespaced: false,
+    },
+    KindInfo {
+        kind: Kind::Pod,
+        name: "Pod",
+        plural: "pods",
+        short: &["po"],
+        group: "",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::Service,
+        name: "Service",
+        plural: "services",
+        short: &["svc"],
+        group: "",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::PersistentVolume,
+        name: "PersistentVolume",
+        plural: "persistentvolumes",
+        short: &["pv"],
+        group: "",
+        version: "v1",
+        namespaced: false,
+    },
+    KindInfo {
+        kind: Kind::PersistentVolumeClaim,
+        name: "PersistentVolumeClaim",
+        plural: "persistentvolumeclaims",
+        short: &["pvc"],
+        group: "",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::StorageClass,
+        name: "StorageClass",
+        plural: "storageclasses",
+        short: &["sc"],
+        group: "storage.k8s.io",
+        version: "v1",
+        namespaced: false,
+    },
+    KindInfo {
+        kind: Kind::Event,
+        name: "Event",
+        plural: "events",
+        short: &["ev"],
+        group: "",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::ControllerRevision,
+        name: "ControllerRevision",
+        plural: "controllerrevisions",
+        short: &[],
+        group: "apps",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::DaemonSet,
+        name: "DaemonSet",
+        plural: "daemonsets",
+        short: &["ds"],
+        group: "apps",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::StatefulSet,
+        name: "StatefulSet",
+        plural: "statefulsets",
+        short: &["sts"],
+        group: "apps",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::Job,
+        name: "Job",
+        plural: "jobs",
+        short: &[],
+        group: "batch",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::CronJob,
+        name: "CronJob",
+        plural: "cronjobs",
+        short: &["cj"],
+        group: "batch",
+        version: "v1",
+        namespaced: true,
+    },
 ];
 
 impl Kind {
     pub fn info(self) -> &'static KindInfo {
-        KINDS.iter().find(|i| i.kind == self).expect("every kind has a row in KINDS")
+        KINDS
+            .iter()
+            .find(|i| i.kind == self)
+            .expect("every kind has a row in KINDS")
     }
     pub fn name(self) -> &'static str {
         self.info().name
@@ -100,7 +207,9 @@ impl Kind {
             None => (lower.clone(), None),
         };
         let info = KINDS.iter().find(|i| {
-            base == i.plural || base == i.name.to_ascii_lowercase() || i.short.contains(&base.as_str())
+            base == i.plural
+                || base == i.name.to_ascii_lowercase()
+                || i.short.contains(&base.as_str())
         })?;
         match qualifier {
             None => Some(info.kind),
@@ -116,11 +225,15 @@ impl Kind {
     pub fn from_manifest(api_version: &str, kind: &str) -> Option<Kind> {
         let info = KINDS.iter().find(|i| i.name == kind)?;
         let current = info.kind.api_version();
-        (api_version == current || legacy_versions(info.kind).contains(&api_version)).then_some(info.kind)
+        (api_version == current || legacy_versions(info.kind).contains(&api_version))
+            .then_some(info.kind)
     }
     /// Names for "did you mean" suggestions.
     pub fn all_names() -> Vec<&'static str> {
-        KINDS.iter().flat_map(|i| std::iter::once(i.plural).chain(i.short.iter().copied())).collect()
+        KINDS
+            .iter()
+            .flat_map(|i| std::iter::once(i.plural).chain(i.short.iter().copied()))
+            .collect()
     }
 }
 
@@ -189,15 +302,26 @@ mod tests {
     fn qualified_names_match_kubectl_output() {
         assert_eq!(Kind::DaemonSet.qualified(), "daemonset.apps");
         assert_eq!(Kind::Pod.qualified(), "pod");
-        assert_eq!(Kind::PersistentVolumeClaim.qualified(), "persistentvolumeclaim");
+        assert_eq!(
+            Kind::PersistentVolumeClaim.qualified(),
+            "persistentvolumeclaim"
+        );
         assert_eq!(Kind::StatefulSet.plural_qualified(), "statefulsets.apps");
     }
 
     #[test]
     fn legacy_versions_are_accepted_with_a_warning() {
-        assert_eq!(Kind::from_manifest("batch/v1beta1", "CronJob"), Some(Kind::CronJob));
-        assert!(legacy_warning("batch/v1beta1", Kind::CronJob).unwrap().contains("batch/v1"));
-        assert_eq!(Kind::from_manifest("batch/v1", "CronJob"), Some(Kind::CronJob));
+        assert_eq!(
+            Kind::from_manifest("batch/v1beta1", "CronJob"),
+            Some(Kind::CronJob)
+        );
+        assert!(legacy_warning("batch/v1beta1", Kind::CronJob)
+            .unwrap()
+            .contains("batch/v1"));
+        assert_eq!(
+            Kind::from_manifest("batch/v1", "CronJob"),
+            Some(Kind::CronJob)
+        );
         assert_eq!(Kind::from_manifest("apps/v1", "CronJob"), None);
     }
 }

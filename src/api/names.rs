@@ -5,7 +5,8 @@ const DNS1123_SUBDOMAIN_ERR: &str = "a lowercase RFC 1123 subdomain must consist
 
 fn is_label(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && s.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -44,6 +45,8 @@ mod tests {
         assert!(dns_label_problem("sample.job").is_some());
         assert!(dns_subdomain_problem("Sample").is_some());
         assert!(dns_subdomain_problem("-x").is_some());
-        assert!(dns_label_problem(&"a".repeat(64)).unwrap().starts_with("must be no more than 63"));
+        assert!(dns_label_problem(&"a".repeat(64))
+            .unwrap()
+            .starts_with("must be no more than 63"));
     }
 }

@@ -111,15 +111,22 @@ impl Object {
     }
     /// The owner reference with `controller: true`, if any.
     pub fn controller_ref(&self) -> Option<&OwnerReference> {
-        self.owner_references().iter().find(|r| r.controller == Some(true))
+        self.owner_references()
+            .iter()
+            .find(|r| r.controller == Some(true))
     }
     pub fn labels(&self) -> &std::collections::BTreeMap<String, String> {
-        static EMPTY: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+        static EMPTY: std::collections::BTreeMap<String, String> =
+            std::collections::BTreeMap::new();
         self.meta().labels.as_ref().unwrap_or(&EMPTY)
     }
     /// `kind/name` with the kind lower-cased, as the script API names objects.
     pub fn display_ref(&self) -> String {
-        format!("{}/{}", self.kind().name().to_ascii_lowercase(), self.name())
+        format!(
+            "{}/{}",
+            self.kind().name().to_ascii_lowercase(),
+            self.name()
+        )
     }
     /// A controller reference (`controller: true`, `blockOwnerDeletion: true`) to this object.
     pub fn controller_ref_to(&self) -> OwnerReference {
@@ -144,8 +151,16 @@ pub struct ObjKey {
 
 impl ObjKey {
     pub fn new(kind: Kind, namespace: &str, name: &str) -> Self {
-        let namespace = if kind.namespaced() { namespace.to_string() } else { String::new() };
-        ObjKey { kind, namespace, name: name.to_string() }
+        let namespace = if kind.namespaced() {
+            namespace.to_string()
+        } else {
+            String::new()
+        };
+        ObjKey {
+            kind,
+            namespace,
+            name: name.to_string(),
+        }
     }
 }
 

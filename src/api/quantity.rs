@@ -1,8 +1,25 @@
 //! Resource quantities (`500m`, `1Gi`, `1G`, `1.5`): parsing to exact milli-units and the
 //! API server's canonical form (fact 78: `1024Mi` → `1Gi`, `1.5Gi` → `1536Mi`, `1.5G` → `1500M`).
 
-const BINARY: &[(&str, u32)] = &[("Ki", 10), ("Mi", 20), ("Gi", 30), ("Ti", 40), ("Pi", 50), ("Ei", 60)];
-const DECIMAL: &[(&str, i32)] = &[("n", -9), ("u", -6), ("m", -3), ("k", 3), ("M", 6), ("G", 9), ("T", 12), ("P", 15), ("E", 18)];
+const BINARY: &[(&str, u32)] = &[
+    ("Ki", 10),
+    ("Mi", 20),
+    ("Gi", 30),
+    ("Ti", 40),
+    ("Pi", 50),
+    ("Ei", 60),
+];
+const DECIMAL: &[(&str, i32)] = &[
+    ("n", -9),
+    ("u", -6),
+    ("m", -3),
+    ("k", 3),
+    ("M", 6),
+    ("G", 9),
+    ("T", 12),
+    ("P", 15),
+    ("E", 18),
+];
 
 /// A parsed quantity: its value in thousandths (exact for everything klab meets), and
 /// whether it was written with a binary suffix (which decides the canonical form).
@@ -26,7 +43,9 @@ pub fn quantity_error() -> &'static str {
 
 pub fn parse(text: &str) -> Result<Qty, String> {
     let s = text.trim();
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(s.len());
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(s.len());
     let (number, suffix) = s.split_at(split);
     if number.is_empty() || number.matches('.').count() > 1 || number == "." {
         return Err(quantity_error().into());
@@ -38,7 +57,10 @@ pub fn parse(text: &str) -> Result<Qty, String> {
     }
     let (int_part, frac_part) = digits.split_once('.').unwrap_or((digits, ""));
     // Value as (mantissa, decimal exponent).
-    let mantissa: i128 = format!("{int_part}{frac_part}").trim_start_matches('0').parse().unwrap_or(0);
+    let mantissa: i128 = format!("{int_part}{frac_part}")
+        .trim_start_matches('0')
+        .parse()
+        .unwrap_or(0);
     let mut exp10: i32 = -(frac_part.len() as i32);
     let mut shift2: u32 = 0;
     let binary;
@@ -60,15 +82,22 @@ pub fn parse(text: &str) -> Result<Qty, String> {
         return Err("quantity is too large".into());
     }
     // milli = mantissa * 2^shift2 * 10^(exp10 + 3), rounded up if fractional.
-    let mut value = mantissa.checked_shl(shift2).ok_or("quantity is too large")?;
+    let mut value = mantissa
+        .checked_shl(shift2)
+        .ok_or("quantity is too large")?;
     let e = exp10 + 3;
     if e >= 0 {
-        value = value.checked_mul(10i128.pow(e as u32)).ok_or("quantity is too large")?;
+        value = value
+            .checked_mul(10i128.pow(e as u32))
+            .ok_or("quantity is too large")?;
     } else {
         let d = 10i128.checked_pow((-e) as u32).unwrap_or(i128::MAX);
         value = (value + d - 1) / d;
     }
-    Ok(Qty { milli: if negative { -value } else { value }, binary })
+    Ok(Qty {
+        milli: if negative { -value } else { value },
+        binary,
+    })
 }
 
 /// The canonical string for a quantity: the largest suffix of its family that keeps the
@@ -102,7 +131,9 @@ pub fn canonical(q: Qty) -> String {
 
 /// Canonicalises a quantity string, leaving unparseable text as it was.
 pub fn canonical_str(text: &str) -> String {
-    parse(text).map(canonical).unwrap_or_else(|_| text.to_string())
+    parse(text)
+        .map(canonical)
+        .unwrap_or_else(|_| text.to_string())
 }
 
 #[cfg(test)]
@@ -129,7 +160,15 @@ mod tests {
 
     #[test]
     fn bad_quantities_are_errors() {
-        for bad in ["", "abc", "1Gb", "1..2", "--1", "1e", "99999999999999999999999999999999999Ei"] {
+        for bad in [
+            "",
+            "abc",
+            "1Gb",
+            "1..2",
+            "--1",
+            "1e",
+            "99999999999999999999999999999999999Ei",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }

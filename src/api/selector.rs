@@ -131,9 +131,19 @@ fn parse_requirement(part: &str) -> Result<Requirement, String> {
             let inner = rest
                 .strip_prefix('(')
                 .and_then(|r| r.strip_suffix(')'))
-                .ok_or_else(|| format!("unable to parse requirement: found '{rest}', expected: '('"))?;
-            let values: Vec<String> = inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
-            return Ok(if ctor { Requirement::In(key.into(), values) } else { Requirement::NotIn(key.into(), values) });
+                .ok_or_else(|| {
+                    format!("unable to parse requirement: found '{rest}', expected: '('")
+                })?;
+            let values: Vec<String> = inner
+                .split(',')
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect();
+            return Ok(if ctor {
+                Requirement::In(key.into(), values)
+            } else {
+                Requirement::NotIn(key.into(), values)
+            });
         }
     }
     for (op, kind) in [("!=", 0), ("==", 1), ("=", 1)] {
@@ -156,7 +166,9 @@ fn check_key(key: &str) -> Result<(), ()> {
     let name = key.rsplit('/').next().unwrap_or(key);
     let ok = !name.is_empty()
         && name.len() <= 63
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         && key.matches('/').count() <= 1;
     if ok {
         Ok(())
@@ -166,7 +178,10 @@ fn check_key(key: &str) -> Result<(), ()> {
 }
 
 fn check_value(value: &str) -> Result<(), String> {
-    let ok = value.len() <= 63 && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    let ok = value.len() <= 63
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     if ok {
         Ok(())
     } else {
@@ -177,7 +192,11 @@ fn check_value(value: &str) -> Result<(), String> {
 /// `labels.FormatLabels`: sorted `k=v,k2=v2`, or `<none>`.
 pub fn format_labels(labels: Option<&BTreeMap<String, String>>) -> String {
     match labels {
-        Some(l) if !l.is_empty() => l.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","),
+        Some(l) if !l.is_empty() => l
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(","),
         _ => "<none>".into(),
     }
 }
@@ -187,7 +206,10 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]

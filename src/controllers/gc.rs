@@ -48,7 +48,9 @@ impl Controller for GarbageCollector {
 
     fn reconcile(&mut self, key: &ObjKey, world: &mut World) {
         let now = world.now;
-        let Some(obj) = world.store.get(key).cloned() else { return };
+        let Some(obj) = world.store.get(key).cloned() else {
+            return;
+        };
         let uid = obj.uid().to_string();
         let dependents: Vec<Arc<Object>> = world.store.dependents(&uid);
 
@@ -69,10 +71,15 @@ impl Controller for GarbageCollector {
         if obj.is_deleting() && has_finalizer(&obj, FINALIZER_FOREGROUND) {
             let mut blocking = false;
             for d in &dependents {
-                let blocks = d.owner_references().iter().any(|r| r.uid == uid && r.block_owner_deletion == Some(true));
+                let blocks = d
+                    .owner_references()
+                    .iter()
+                    .any(|r| r.uid == uid && r.block_owner_deletion == Some(true));
                 blocking |= blocks;
                 if !d.is_deleting() {
-                    let _ = world.store.delete(&d.key(), &DeleteOptions::foreground(), now);
+                    let _ = world
+                        .store
+                        .delete(&d.key(), &DeleteOptions::foreground(), now);
                 }
             }
             if !blocking {
@@ -85,7 +92,11 @@ impl Controller for GarbageCollector {
         if refs.is_empty() || obj.is_deleting() {
             return;
         }
-        let live: Vec<&str> = refs.iter().filter(|r| world.store.by_uid(&r.uid).is_some()).map(|r| r.uid.as_str()).collect();
+        let live: Vec<&str> = refs
+            .iter()
+            .filter(|r| world.store.by_uid(&r.uid).is_some())
+            .map(|r| r.uid.as_str())
+            .collect();
         if live.is_empty() {
             let _ = world.store.delete(key, &DeleteOptions::background(), now);
         } else if live.len() < refs.len() {

@@ -10,8 +10,8 @@ use crate::sim::{SimTime, TimerClass};
 use crate::store::{DeleteOptions, WatchEvent};
 use crate::world::World;
 use k8s_openapi::api::core::v1::{
-    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus, HostIP,
-    Pod, PodCondition, PodIP, PodStatus,
+    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
+    ContainerStatus, HostIP, Pod, PodCondition, PodIP, PodStatus,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use std::sync::Arc;
@@ -25,7 +25,10 @@ fn stamp(t: SimTime) -> Time {
 }
 
 fn phase_of(pod: &Pod) -> &str {
-    pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("")
+    pod.status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("")
 }
 
 /// `containerd://` + 64 hex digits derived from the pod uid and the run number.
@@ -37,7 +40,11 @@ fn container_id(uid: &str, run: u64) -> String {
     }
     let mut out = String::from("containerd://");
     for i in 0..4 {
-        out.push_str(&format!("{:016x}", h.rotate_left(i * 16).wrapping_mul(0x9e3779b97f4a7c15 + i as u64)));
+        out.push_str(&format!(
+            "{:016x}",
+            h.rotate_left(i * 16)
+                .wrapping_mul(0x9e3779b97f4a7c15 + i as u64)
+        ));
     }
     out
 }
@@ -53,21 +60,32 @@ fn state_of(c: &ContainerRun, uid: &str) -> ContainerState {
     };
     match &c.state {
         RunState::Creating { .. } => ContainerState {
-            waiting: Some(ContainerStateWaiting { reason: Some("ContainerCreating".into()), message: None }),
+            waiting: Some(ContainerStateWaiting {
+                reason: Some("ContainerCreating".into()),
+                message: None,
+            }),
             ..Default::default()
         },
         RunState::Running { since, .. } => ContainerState {
-            running: Some(ContainerStateRunning { started_at: Some(stamp(*since)) }),
+            running: Some(ContainerStateRunning {
+                started_at: Some(stamp(*since)),
+            }),
             ..Default::default()
         },
         RunState::BackOff { delay, .. } => ContainerState {
             waiting: Some(ContainerStateWaiting {
                 reason: Some("CrashLoopBackOff".into()),
-                message: Some(format!("back-off {delay} restarting failed container={} pod=", c.name)),
+                message: Some(format!(
+                    "back-off {delay} restarting failed container={} pod=",
+                    c.name
+                )),
             }),
             ..Default::default()
         },
-        RunState::Terminated(t) => ContainerState { terminated: Some(terminated(t, c.run_id)), ..Default::default() },
+        RunState::Terminated(t) => ContainerState {
+            terminated: Some(terminated(t, c.run_id)),
+            ..Default::default()
+        },
     }
 }
 
@@ -76,10 +94,19 @@ fn status_for(pod: &Pod, sb: &PodSandbox, now: SimTime, node_ip: Option<String>)
     let old = pod.status.clone().unwrap_or_default();
     let uid = pod.metadata.uid.as_deref().unwrap_or("");
     let pod_ref = format!("{}_{}({uid})", sb.pod_name, sb.namespace);
-    let started_any = sb.containers.iter().any(|c| !matches!(c.state, RunState::Creating { .. }));
-    let never_started = sb.containers.iter().any(|c| matches!(c.state, RunState::Creating { .. }) && c.restart_count == 0 && c.last.is_none());
+    let started_any = sb
+        .containers
+        .iter()
+        .any(|c| !matches!(c.state, RunState::Creating { .. }));
+    let never_started = sb.containers.iter().any(|c| {
+        matches!(c.state, RunState::Creating { .. }) && c.restart_count == 0 && c.last.is_none()
+    });
     let phase = if sb.all_terminated() {
-        if sb.containers.iter().all(|c| matches!(&c.state, RunState::Terminated(t) if t.exit_code == 0)) {
+        if sb
+            .containers
+            .iter()
+            .all(|c| matches!(&c.state, RunState::Terminated(t) if t.exit_code == 0))
+        {
             "Succeeded"
         } else {
             "Failed"
@@ -90,7 +117,12 @@ fn status_for(pod: &Pod, sb: &PodSandbox, now: SimTime, node_ip: Option<String>)
         "Running"
     };
     let all_ready = !sb.containers.is_empty() && sb.containers.iter().all(|c| c.is_ready(now));
-    let unready: Vec<&str> = sb.containers.iter().filter(|c| !c.is_ready(now)).map(|c| c.name.as_str()).collect();
+    let unready: Vec<&str> = sb
+        .containers
+        .iter()
+        .filter(|c| !c.is_ready(now))
+        .map(|c| c.name.as_str())
+        .collect();
     let keep_time = |type_: &str, status: &str| -> Option<Time> {
         match old.conditions.iter().flatten().find(|c| c.type_ == type_) {
             Some(c) if c.status == status => c.last_transition_time.clone(),
@@ -108,18 +140,40 @@ fn status_for(pod: &Pod, sb: &PodSandbox, now: SimTime, node_ip: Option<String>)
             ..Default::default()
         }
     };
-    let not_ready_msg = Some(format!("containers with unready status: [{}]", unready.join(" ")));
-    let sandbox_ready = started_any && sb.kill_deadline.is_none() || (started_any && !sb.all_terminated());
-    let scheduled = old.conditions.iter().flatten().find(|c| c.type_ == "PodScheduled").cloned();
+    let not_ready_msg = Some(format!(
+        "containers with unready status: [{}]",
+        unready.join(" ")
+    ));
+    let sandbox_ready =
+        started_any && sb.kill_deadline.is_none() || (started_any && !sb.all_terminated());
+    let scheduled = old
+        .conditions
+        .iter()
+        .flatten()
+        .find(|c| c.type_ == "PodScheduled")
+        .cloned();
     let mut conditions = vec![
         cond("PodReadyToStartContainers", sandbox_ready, None, None),
         cond("Initialized", true, None, None),
-        cond("Ready", all_ready, Some("ContainersNotReady".into()), not_ready_msg.clone()),
-        cond("ContainersReady", all_ready, Some("ContainersNotReady".into()), not_ready_msg),
+        cond(
+            "Ready",
+            all_ready,
+            Some("ContainersNotReady".into()),
+            not_ready_msg.clone(),
+        ),
+        cond(
+            "ContainersReady",
+            all_ready,
+            Some("ContainersNotReady".into()),
+            not_ready_msg,
+        ),
     ];
     if phase == "Succeeded" || phase == "Failed" {
         // Finished pods report PodCompleted on their readiness conditions.
-        for c in conditions.iter_mut().filter(|c| c.type_ == "Ready" || c.type_ == "ContainersReady") {
+        for c in conditions
+            .iter_mut()
+            .filter(|c| c.type_ == "Ready" || c.type_ == "ContainersReady")
+        {
             c.reason = Some("PodCompleted".into());
             c.message = None;
         }
@@ -140,24 +194,32 @@ fn status_for(pod: &Pod, sb: &PodSandbox, now: SimTime, node_ip: Option<String>)
             ContainerStatus {
                 name: c.name.clone(),
                 image: spec_image.clone(),
-                image_id: if c.run_id > 0 { format!("klab.dev/images/{spec_image}") } else { String::new() },
+                image_id: if c.run_id > 0 {
+                    format!("klab.dev/images/{spec_image}")
+                } else {
+                    String::new()
+                },
                 container_id: (c.run_id > 0).then(|| container_id(uid, c.run_id)),
                 ready: c.is_ready(now),
                 restart_count: c.restart_count,
                 started: Some(started),
                 state: Some(state),
                 last_state: Some(match &c.last {
-                    Some(t) if c.restart_count > 0 || !matches!(c.state, RunState::Terminated(_)) => ContainerState {
-                        terminated: Some(ContainerStateTerminated {
-                            exit_code: t.exit_code,
-                            reason: Some(t.reason.clone()),
-                            started_at: Some(stamp(t.started_at)),
-                            finished_at: Some(stamp(t.finished_at)),
-                            container_id: Some(container_id(uid, c.run_id.saturating_sub(1))),
+                    Some(t)
+                        if c.restart_count > 0 || !matches!(c.state, RunState::Terminated(_)) =>
+                    {
+                        ContainerState {
+                            terminated: Some(ContainerStateTerminated {
+                                exit_code: t.exit_code,
+                                reason: Some(t.reason.clone()),
+                                started_at: Some(stamp(t.started_at)),
+                                finished_at: Some(stamp(t.finished_at)),
+                                container_id: Some(container_id(uid, c.run_id.saturating_sub(1))),
+                                ..Default::default()
+                            }),
                             ..Default::default()
-                        }),
-                        ..Default::default()
-                    },
+                        }
+                    }
                     _ => ContainerState::default(),
                 }),
                 ..Default::default()
@@ -182,9 +244,16 @@ fn status_for(pod: &Pod, sb: &PodSandbox, now: SimTime, node_ip: Option<String>)
 /// BestEffort without requests/limits, Guaranteed when every container's limits equal its
 /// requests for cpu and memory, Burstable otherwise.
 pub fn qos_class(pod: &Pod) -> String {
-    let containers = pod.spec.as_ref().map(|s| s.containers.as_slice()).unwrap_or(&[]);
+    let containers = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.as_slice())
+        .unwrap_or(&[]);
     let any = containers.iter().any(|c| {
-        c.resources.as_ref().is_some_and(|r| r.requests.as_ref().is_some_and(|m| !m.is_empty()) || r.limits.as_ref().is_some_and(|m| !m.is_empty()))
+        c.resources.as_ref().is_some_and(|r| {
+            r.requests.as_ref().is_some_and(|m| !m.is_empty())
+                || r.limits.as_ref().is_some_and(|m| !m.is_empty())
+        })
     });
     if !any {
         return "BestEffort".into();
@@ -193,14 +262,28 @@ pub fn qos_class(pod: &Pod) -> String {
         let r = c.resources.clone().unwrap_or_default();
         let limits = r.limits.unwrap_or_default();
         let requests = r.requests.unwrap_or_default();
-        ["cpu", "memory"].iter().all(|k| limits.get(*k).is_some() && requests.get(*k).is_none_or(|q| Some(q) == limits.get(*k)))
+        ["cpu", "memory"].iter().all(|k| {
+            limits.get(*k).is_some() && requests.get(*k).is_none_or(|q| Some(q) == limits.get(*k))
+        })
     });
-    if guaranteed { "Guaranteed" } else { "Burstable" }.into()
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+    .into()
 }
 
 fn node_ip(world: &World, node: &str) -> Option<String> {
     let n = world.store.get(&ObjKey::new(Kind::Node, "", node))?;
-    n.node()?.status.as_ref()?.addresses.as_ref()?.iter().find(|a| a.type_ == "InternalIP").map(|a| a.address.clone())
+    n.node()?
+        .status
+        .as_ref()?
+        .addresses
+        .as_ref()?
+        .iter()
+        .find(|a| a.type_ == "InternalIP")
+        .map(|a| a.address.clone())
 }
 
 fn teardown(world: &mut World, key: &ObjKey) {
@@ -229,12 +312,24 @@ impl Controller for Kubelet {
             return;
         };
         let pod = obj.pod().expect("pod");
-        let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()).filter(|n| !n.is_empty()) else { return };
+        let Some(node) = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .filter(|n| !n.is_empty())
+        else {
+            return;
+        };
         if !world.runtime.node_is_up(&node) {
             return;
         }
         let uid = obj.uid().to_string();
-        if world.runtime.pods.get(key).is_some_and(|sb| sb.pod_uid != uid) {
+        if world
+            .runtime
+            .pods
+            .get(key)
+            .is_some_and(|sb| sb.pod_uid != uid)
+        {
             teardown(world, key);
         }
         let deleting = pod.metadata.deletion_timestamp.is_some();
@@ -247,9 +342,18 @@ impl Controller for Kubelet {
             if finished {
                 return;
             }
-            let containers = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
-            let mut sb = PodSandbox::new(&uid, obj.name(), obj.namespace(), &node, &containers, now);
-            sb.ip = world.runtime.nodes.get_mut(&node).and_then(|n| n.allocate_ip());
+            let containers = pod
+                .spec
+                .as_ref()
+                .map(|s| s.containers.clone())
+                .unwrap_or_default();
+            let mut sb =
+                PodSandbox::new(&uid, obj.name(), obj.namespace(), &node, &containers, now);
+            sb.ip = world
+                .runtime
+                .nodes
+                .get_mut(&node)
+                .and_then(|n| n.allocate_ip());
             world.runtime.pods.insert(key.clone(), sb);
         }
         if let Some(ts) = &pod.metadata.deletion_timestamp {

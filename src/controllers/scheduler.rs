@@ -10,7 +10,9 @@ use crate::api::quantity;
 use crate::api::{Kind, ObjKey, Object};
 use crate::store::{WatchEvent, WatchType};
 use crate::world::World;
-use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodCondition, Taint, Toleration};
+use k8s_openapi::api::core::v1::{
+    Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodCondition, Taint, Toleration,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -51,7 +53,10 @@ pub fn pod_demand(pod: &Pod) -> Demand {
     let mut d = Demand::default();
     for c in pod.spec.iter().flat_map(|s| s.containers.iter()) {
         let req = c.resources.as_ref().and_then(|r| r.requests.as_ref());
-        let get = |name: &str| req.and_then(|r| r.get(name)).and_then(|q| quantity::parse(&q.0).ok());
+        let get = |name: &str| {
+            req.and_then(|r| r.get(name))
+                .and_then(|q| quantity::parse(&q.0).ok())
+        };
         let cpu = get("cpu").map(|q| q.milli).unwrap_or(0);
         let mem = get("memory").map(|q| q.value()).unwrap_or(0);
         d.milli_cpu += cpu;
@@ -63,28 +68,49 @@ pub fn pod_demand(pod: &Pod) -> Demand {
 }
 
 fn pod_is_finished(pod: &Pod) -> bool {
-    matches!(pod.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded") | Some("Failed"))
+    matches!(
+        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+        Some("Succeeded") | Some("Failed")
+    )
 }
 
 fn bound_node(pod: &Pod) -> Option<&str> {
-    pod.spec.as_ref()?.node_name.as_deref().filter(|n| !n.is_empty())
+    pod.spec
+        .as_ref()?
+        .node_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
 }
 
 fn wants_scheduling(pod: &Pod) -> bool {
     bound_node(pod).is_none()
         && pod.metadata.deletion_timestamp.is_none()
-        && pod.spec.as_ref().and_then(|s| s.scheduler_name.as_deref()).unwrap_or(NAME) == NAME
+        && pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.scheduler_name.as_deref())
+            .unwrap_or(NAME)
+            == NAME
 }
 
 fn allocatable(node: &Node, name: &str) -> i128 {
-    let q = node.status.as_ref().and_then(|s| s.allocatable.as_ref()).and_then(|a| a.get(name));
-    q.and_then(|q| quantity::parse(&q.0).ok()).map(|q| if name == "cpu" { q.milli } else { q.value() }).unwrap_or(0)
+    let q = node
+        .status
+        .as_ref()
+        .and_then(|s| s.allocatable.as_ref())
+        .and_then(|a| a.get(name));
+    q.and_then(|q| quantity::parse(&q.0).ok())
+        .map(|q| if name == "cpu" { q.milli } else { q.value() })
+        .unwrap_or(0)
 }
 
 /// Whether `tolerations` tolerate `taint` (`Toleration.ToleratesTaint`).
 pub fn tolerates(tolerations: &[Toleration], taint: &Taint) -> bool {
     tolerations.iter().any(|t| {
-        let effect_ok = t.effect.as_deref().is_none_or(|e| e.is_empty() || e == taint.effect);
+        let effect_ok = t
+            .effect
+            .as_deref()
+            .is_none_or(|e| e.is_empty() || e == taint.effect);
         let key = t.key.as_deref().unwrap_or("");
         let key_ok = key.is_empty() || key == taint.key;
         let op = t.operator.as_deref().unwrap_or("Equal");
@@ -105,7 +131,10 @@ fn requirement_matches(req: &NodeSelectorRequirement, value: Option<&str>) -> bo
         "Exists" => value.is_some(),
         "DoesNotExist" => value.is_none(),
         "Gt" | "Lt" => {
-            let (Some(v), Some(bound)) = (value.and_then(|v| v.parse::<i64>().ok()), values.first().and_then(|b| b.parse::<i64>().ok())) else {
+            let (Some(v), Some(bound)) = (
+                value.and_then(|v| v.parse::<i64>().ok()),
+                values.first().and_then(|b| b.parse::<i64>().ok()),
+            ) else {
                 return false;
             };
             if req.operator == "Gt" {
@@ -125,13 +154,19 @@ fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
     if exprs.is_empty() && fields.is_empty() {
         return false;
     }
-    exprs.iter().all(|r| requirement_matches(r, labels.get(&r.key).map(String::as_str)))
-        && fields.iter().all(|r| r.key == "metadata.name" && requirement_matches(r, node.metadata.name.as_deref()))
+    exprs
+        .iter()
+        .all(|r| requirement_matches(r, labels.get(&r.key).map(String::as_str)))
+        && fields.iter().all(|r| {
+            r.key == "metadata.name" && requirement_matches(r, node.metadata.name.as_deref())
+        })
 }
 
 /// nodeSelector plus required node affinity (`nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)`).
 pub fn matches_node_selector_and_affinity(pod: &Pod, node: &Node) -> bool {
-    let Some(spec) = pod.spec.as_ref() else { return true };
+    let Some(spec) = pod.spec.as_ref() else {
+        return true;
+    };
     let labels = node.metadata.labels.clone().unwrap_or_default();
     if let Some(sel) = &spec.node_selector {
         if !sel.iter().all(|(k, v)| labels.get(k) == Some(v)) {
@@ -142,7 +177,10 @@ pub fn matches_node_selector_and_affinity(pod: &Pod, node: &Node) -> bool {
         .affinity
         .as_ref()
         .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|na| na.required_during_scheduling_ignored_during_execution.as_ref());
+        .and_then(|na| {
+            na.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        });
     match required {
         Some(r) => r.node_selector_terms.iter().any(|t| term_matches(t, node)),
         None => true,
@@ -163,22 +201,33 @@ fn filter(pod: &Pod, demand: &Demand, node: &Node, usage: &Usage) -> Option<Vec<
     let tolerations = spec.tolerations.as_deref().unwrap_or(&[]);
     let node_spec = node.spec.clone().unwrap_or_default();
     if node_spec.unschedulable == Some(true) {
-        let t = Taint { key: "node.kubernetes.io/unschedulable".into(), effect: "NoSchedule".into(), ..Default::default() };
+        let t = Taint {
+            key: "node.kubernetes.io/unschedulable".into(),
+            effect: "NoSchedule".into(),
+            ..Default::default()
+        };
         if !tolerates(tolerations, &t) {
             return Some(vec!["node(s) were unschedulable".into()]);
         }
     }
     if !matches_node_selector_and_affinity(pod, node) {
-        return Some(vec!["node(s) didn't match Pod's node affinity/selector".into()]);
+        return Some(vec![
+            "node(s) didn't match Pod's node affinity/selector".into()
+        ]);
     }
     if let Some(t) = untolerated_taint(node_spec.taints.as_deref().unwrap_or(&[]), tolerations) {
-        return Some(vec![format!("node(s) had untolerated taint {{{}: {}}}", t.key, t.value.as_deref().unwrap_or(""))]);
+        return Some(vec![format!(
+            "node(s) had untolerated taint {{{}: {}}}",
+            t.key,
+            t.value.as_deref().unwrap_or("")
+        )]);
     }
     let mut reasons = Vec::new();
     if usage.pods + 1 > allocatable(node, "pods") as i64 {
         reasons.push("Too many pods".to_string());
     }
-    if demand.milli_cpu > 0 && usage.demand.milli_cpu + demand.milli_cpu > allocatable(node, "cpu") {
+    if demand.milli_cpu > 0 && usage.demand.milli_cpu + demand.milli_cpu > allocatable(node, "cpu")
+    {
         reasons.push("Insufficient cpu".to_string());
     }
     if demand.memory > 0 && usage.demand.memory + demand.memory > allocatable(node, "memory") {
@@ -189,7 +238,10 @@ fn filter(pod: &Pod, demand: &Demand, node: &Node, usage: &Usage) -> Option<Vec<
 
 /// LeastAllocated + BalancedAllocation, each 0–100.
 fn score(demand: &Demand, node: &Node, usage: &Usage) -> i128 {
-    let (cpu_cap, mem_cap) = (allocatable(node, "cpu").max(1), allocatable(node, "memory").max(1));
+    let (cpu_cap, mem_cap) = (
+        allocatable(node, "cpu").max(1),
+        allocatable(node, "memory").max(1),
+    );
     let cpu = (usage.demand.score_cpu + demand.score_cpu).min(cpu_cap);
     let mem = (usage.demand.score_memory + demand.score_memory).min(mem_cap);
     let least = ((cpu_cap - cpu) * 100 / cpu_cap + (mem_cap - mem) * 100 / mem_cap) / 2;
@@ -210,7 +262,11 @@ fn feasible_to_find(total: usize) -> usize {
 
 /// kube-scheduler's FitError text: reasons counted over nodes, sorted, plus the
 /// preemption post-filter's verdict.
-fn failure_message(total: usize, reasons: &BTreeMap<String, usize>, resource_nodes: usize) -> String {
+fn failure_message(
+    total: usize,
+    reasons: &BTreeMap<String, usize>,
+    resource_nodes: usize,
+) -> String {
     if total == 0 {
         return "no nodes available to schedule pods".into();
     }
@@ -218,10 +274,15 @@ fn failure_message(total: usize, reasons: &BTreeMap<String, usize>, resource_nod
     parts.sort();
     let mut preemption = Vec::new();
     if resource_nodes > 0 {
-        preemption.push(format!("{resource_nodes} No preemption victims found for incoming pod"));
+        preemption.push(format!(
+            "{resource_nodes} No preemption victims found for incoming pod"
+        ));
     }
     if total > resource_nodes {
-        preemption.push(format!("{} Preemption is not helpful for scheduling", total - resource_nodes));
+        preemption.push(format!(
+            "{} Preemption is not helpful for scheduling",
+            total - resource_nodes
+        ));
     }
     preemption.sort();
     format!(
@@ -233,7 +294,9 @@ fn failure_message(total: usize, reasons: &BTreeMap<String, usize>, resource_nod
 
 impl Scheduler {
     fn recount(&mut self, change: &WatchEvent) {
-        let Some(pod) = change.object.pod() else { return };
+        let Some(pod) = change.object.pod() else {
+            return;
+        };
         let uid = pod.metadata.uid.clone().unwrap_or_default();
         if let Some((node, d)) = self.counted.remove(&uid) {
             if let Some(u) = self.usage.get_mut(&node) {
@@ -271,7 +334,12 @@ impl Scheduler {
             status.phase.get_or_insert_with(|| "Pending".into());
             let conditions = status.conditions.get_or_insert_with(Vec::new);
             let cond = if node.is_some() {
-                PodCondition { type_: "PodScheduled".into(), status: "True".into(), last_transition_time: Some(stamp.clone()), ..Default::default() }
+                PodCondition {
+                    type_: "PodScheduled".into(),
+                    status: "True".into(),
+                    last_transition_time: Some(stamp.clone()),
+                    ..Default::default()
+                }
             } else {
                 PodCondition {
                     type_: "PodScheduled".into(),
@@ -309,7 +377,9 @@ impl Controller for Scheduler {
                     out.extend(self.unschedulable.iter().cloned());
                 }
             }
-            Kind::Node if !self.unschedulable.is_empty() => out.extend(self.unschedulable.iter().cloned()),
+            Kind::Node if !self.unschedulable.is_empty() => {
+                out.extend(self.unschedulable.iter().cloned())
+            }
             _ => {}
         }
     }
@@ -331,7 +401,11 @@ impl Controller for Scheduler {
         let mut feasible: Vec<(usize, i128)> = Vec::new();
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut resource_nodes = 0;
-        let start = if total > 0 { self.next_start % total } else { 0 };
+        let start = if total > 0 {
+            self.next_start % total
+        } else {
+            0
+        };
         let mut examined = 0;
         for offset in 0..total {
             if feasible.len() >= want {
@@ -340,11 +414,18 @@ impl Controller for Scheduler {
             examined += 1;
             let i = (start + offset) % total;
             let node = nodes[i].node().expect("node");
-            let usage = self.usage.get(node.metadata.name.as_deref().unwrap_or("")).copied().unwrap_or_default();
+            let usage = self
+                .usage
+                .get(node.metadata.name.as_deref().unwrap_or(""))
+                .copied()
+                .unwrap_or_default();
             match filter(pod, &demand, node, &usage) {
                 None => feasible.push((i, score(&demand, node, &usage))),
                 Some(rs) => {
-                    if rs.iter().any(|r| r.starts_with("Insufficient") || r == "Too many pods") {
+                    if rs
+                        .iter()
+                        .any(|r| r.starts_with("Insufficient") || r == "Too many pods")
+                    {
                         resource_nodes += 1;
                     }
                     for r in rs {
@@ -364,7 +445,11 @@ impl Controller for Scheduler {
             self.unschedulable.insert(key.clone());
             return;
         };
-        let top: Vec<usize> = feasible.iter().filter(|(_, s)| *s == best).map(|(i, _)| *i).collect();
+        let top: Vec<usize> = feasible
+            .iter()
+            .filter(|(_, s)| *s == best)
+            .map(|(i, _)| *i)
+            .collect();
         let chosen = top[world.rng.below(top.len())];
         let node_name = nodes[chosen].name().to_string();
         self.unschedulable.remove(key);
@@ -374,7 +459,11 @@ impl Controller for Scheduler {
                 &bound,
                 "Normal",
                 "Scheduled",
-                format!("Successfully assigned {}/{} to {node_name}", bound.namespace(), bound.name()),
+                format!(
+                    "Successfully assigned {}/{} to {node_name}",
+                    bound.namespace(),
+                    bound.name()
+                ),
                 NAME,
             );
         }
@@ -393,7 +482,10 @@ mod tests {
             "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
         );
         let reasons = BTreeMap::from([
-            ("node(s) didn't match Pod's node affinity/selector".to_string(), 2),
+            (
+                "node(s) didn't match Pod's node affinity/selector".to_string(),
+                2,
+            ),
             ("Insufficient memory".to_string(), 1),
         ]);
         assert_eq!(
@@ -404,19 +496,34 @@ mod tests {
 
     #[test]
     fn tolerations_follow_the_api_rules() {
-        let taint = Taint { key: "k".into(), value: Some("v".into()), effect: "NoSchedule".into(), time_added: None };
-        let t = |key: Option<&str>, op: &str, value: Option<&str>, effect: Option<&str>| Toleration {
-            key: key.map(Into::into),
-            operator: Some(op.into()),
-            value: value.map(Into::into),
-            effect: effect.map(Into::into),
-            toleration_seconds: None,
+        let taint = Taint {
+            key: "k".into(),
+            value: Some("v".into()),
+            effect: "NoSchedule".into(),
+            time_added: None,
         };
-        assert!(tolerates(&[t(Some("k"), "Equal", Some("v"), Some("NoSchedule"))], &taint));
+        let t =
+            |key: Option<&str>, op: &str, value: Option<&str>, effect: Option<&str>| Toleration {
+                key: key.map(Into::into),
+                operator: Some(op.into()),
+                value: value.map(Into::into),
+                effect: effect.map(Into::into),
+                toleration_seconds: None,
+            };
+        assert!(tolerates(
+            &[t(Some("k"), "Equal", Some("v"), Some("NoSchedule"))],
+            &taint
+        ));
         assert!(tolerates(&[t(Some("k"), "Exists", None, None)], &taint));
         assert!(tolerates(&[t(None, "Exists", None, None)], &taint));
-        assert!(!tolerates(&[t(Some("k"), "Equal", Some("w"), None)], &taint));
-        assert!(!tolerates(&[t(Some("k"), "Exists", None, Some("NoExecute"))], &taint));
+        assert!(!tolerates(
+            &[t(Some("k"), "Equal", Some("w"), None)],
+            &taint
+        ));
+        assert!(!tolerates(
+            &[t(Some("k"), "Exists", None, Some("NoExecute"))],
+            &taint
+        ));
     }
 
     #[test]

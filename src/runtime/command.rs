@@ -41,7 +41,9 @@ pub fn plan_command(argv: &[String], rng: &mut SimRng) -> Plan {
             output: run.stdout,
             rule: "sh -c SCRIPT: the small shell; as PID 1 it ignores SIGTERM".into(),
             warning: run.unknown.map(|p| {
-                format!("klab does not simulate the command {p:?}; the container runs until stopped")
+                format!(
+                    "klab does not simulate the command {p:?}; the container runs until stopped"
+                )
             }),
         };
     }

@@ -15,18 +15,37 @@ pub struct ExecOutput {
 /// Runs `argv` in a container of the pod (`container: None` = the first) through the small
 /// shell. Err is kubectl's message when exec cannot start (no such pod, container not
 /// running, …).
-pub fn exec(world: &mut World, pod: &ObjKey, container: Option<&str>, argv: &[String]) -> Result<ExecOutput, String> {
+pub fn exec(
+    world: &mut World,
+    pod: &ObjKey,
+    container: Option<&str>,
+    argv: &[String],
+) -> Result<ExecOutput, String> {
     let _ = (world, pod, container, argv);
     Err("error: exec is not implemented yet".into())
 }
 
 /// The container's log (`previous`: the last terminated instance's).
-pub fn logs(world: &World, pod: &ObjKey, container: Option<&str>, previous: bool) -> Result<String, String> {
-    let sb = world.runtime.pods.get(pod).ok_or_else(|| format!("Error from server (NotFound): pods \"{}\" not found", pod.name))?;
+pub fn logs(
+    world: &World,
+    pod: &ObjKey,
+    container: Option<&str>,
+    previous: bool,
+) -> Result<String, String> {
+    let sb = world.runtime.pods.get(pod).ok_or_else(|| {
+        format!(
+            "Error from server (NotFound): pods \"{}\" not found",
+            pod.name
+        )
+    })?;
     let c = match container {
         Some(name) => sb.containers.iter().find(|c| c.name == name),
         None => sb.containers.first(),
     }
     .ok_or_else(|| "error: container not found".to_string())?;
-    Ok(if previous { c.previous_log.clone() } else { c.log.clone() })
+    Ok(if previous {
+        c.previous_log.clone()
+    } else {
+        c.log.clone()
+    })
 }

@@ -27,7 +27,12 @@ pub struct NodeRuntime {
 
 impl NodeRuntime {
     pub fn new(cidr_index: u32) -> Self {
-        NodeRuntime { down: false, cidr_index, last_ip: 1, used_ips: BTreeSet::new() }
+        NodeRuntime {
+            down: false,
+            cidr_index,
+            last_ip: 1,
+            used_ips: BTreeSet::new(),
+        }
     }
     /// Next free address after the last one handed out (host-local IPAM walks forward, so a
     /// re-created pod gets a new IP).
@@ -65,7 +70,8 @@ impl Runtime {
             return n.cidr_index;
         }
         self.next_cidr += 1;
-        self.nodes.insert(name.to_string(), NodeRuntime::new(self.next_cidr));
+        self.nodes
+            .insert(name.to_string(), NodeRuntime::new(self.next_cidr));
         self.next_cidr
     }
     pub fn node_is_up(&self, name: &str) -> bool {

@@ -48,10 +48,19 @@ pub struct Terminated {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunState {
     /// Pulling the image and creating the container.
-    Creating { until: SimTime },
-    Running { since: SimTime, exit_at: Option<SimTime>, exit_code: i32 },
+    Creating {
+        until: SimTime,
+    },
+    Running {
+        since: SimTime,
+        exit_at: Option<SimTime>,
+        exit_code: i32,
+    },
     /// CrashLoopBackOff until the backoff expires.
-    BackOff { until: SimTime, delay: SimDuration },
+    BackOff {
+        until: SimTime,
+        delay: SimDuration,
+    },
     Terminated(Terminated),
 }
 
@@ -111,13 +120,22 @@ pub struct PodSandbox {
 }
 
 impl PodSandbox {
-    pub fn new(pod_uid: &str, pod_name: &str, namespace: &str, node: &str, containers: &[Container], now: SimTime) -> Self {
+    pub fn new(
+        pod_uid: &str,
+        pod_name: &str,
+        namespace: &str,
+        node: &str,
+        containers: &[Container],
+        now: SimTime,
+    ) -> Self {
         let containers = containers
             .iter()
             .map(|c| ContainerRun {
                 name: c.name.clone(),
                 image: c.image.clone().unwrap_or_default(),
-                state: RunState::Creating { until: now + START_LATENCY },
+                state: RunState::Creating {
+                    until: now + START_LATENCY,
+                },
                 restart_count: 0,
                 last: None,
                 backoff: None,
@@ -143,7 +161,9 @@ impl PodSandbox {
 
     /// Every container has stopped for good.
     pub fn all_terminated(&self) -> bool {
-        self.containers.iter().all(|c| matches!(c.state, RunState::Terminated(_)))
+        self.containers
+            .iter()
+            .all(|c| matches!(c.state, RunState::Terminated(_)))
     }
 
     /// Moves every container forward to `now`, applying restarts and backoff. Returns the
@@ -160,7 +180,11 @@ impl PodSandbox {
         let stopping = self.kill_deadline.is_some();
         let pod_ref = format!("{}_{}({})", self.pod_name, self.namespace, self.pod_uid);
         for i in 0..self.containers.len() {
-            let spec = specs.iter().find(|s| s.name == self.containers[i].name).cloned().unwrap_or_default();
+            let spec = specs
+                .iter()
+                .find(|s| s.name == self.containers[i].name)
+                .cloned()
+                .unwrap_or_default();
             loop {
                 let c = &mut self.containers[i];
                 match c.state.clone() {
@@ -177,15 +201,26 @@ impl PodSandbox {
                         events.push(KubeletEvent {
                             type_: "Normal",
                             reason: "Pulled",
-                            message: format!("Container image \"{}\" already present on machine", c.image),
+                            message: format!(
+                                "Container image \"{}\" already present on machine",
+                                c.image
+                            ),
                         });
                         self.run_ids += 1;
                         start(c, &spec, until, images, rng, self.run_ids, &mut events);
                     }
-                    RunState::Running { since, exit_at: Some(t), exit_code } if t <= now => {
+                    RunState::Running {
+                        since,
+                        exit_at: Some(t),
+                        exit_code,
+                    } if t <= now => {
                         let term = Terminated {
                             exit_code,
-                            reason: if exit_code == 0 { "Completed".into() } else { "Error".into() },
+                            reason: if exit_code == 0 {
+                                "Completed".into()
+                            } else {
+                                "Error".into()
+                            },
                             started_at: since,
                             finished_at: t,
                         };
@@ -197,19 +232,29 @@ impl PodSandbox {
                             continue;
                         }
                         // kubelet doBackOff: in backoff unless the entry is missing or expired.
-                        let expired = |b: &Backoff| t - b.last_update > SimDuration(BACKOFF_MAX.0 * 2);
+                        let expired =
+                            |b: &Backoff| t - b.last_update > SimDuration(BACKOFF_MAX.0 * 2);
                         match &c.backoff {
                             Some(b) if !expired(b) => {
                                 let delay = b.delay;
-                                c.state = RunState::BackOff { until: t + delay, delay };
+                                c.state = RunState::BackOff {
+                                    until: t + delay,
+                                    delay,
+                                };
                                 events.push(KubeletEvent {
                                     type_: "Warning",
                                     reason: "BackOff",
-                                    message: format!("Back-off restarting failed container {} in pod {pod_ref}", c.name),
+                                    message: format!(
+                                        "Back-off restarting failed container {} in pod {pod_ref}",
+                                        c.name
+                                    ),
                                 });
                             }
                             _ => {
-                                c.backoff = Some(Backoff { delay: BACKOFF_BASE, last_update: t });
+                                c.backoff = Some(Backoff {
+                                    delay: BACKOFF_BASE,
+                                    last_update: t,
+                                });
                                 c.restart_count += 1;
                                 self.run_ids += 1;
                                 start(c, &spec, t, images, rng, self.run_ids, &mut events);
@@ -218,11 +263,17 @@ impl PodSandbox {
                     }
                     RunState::BackOff { until, .. } if until <= now => {
                         if stopping {
-                            let last = c.last.clone().expect("a container in backoff has terminated before");
+                            let last = c
+                                .last
+                                .clone()
+                                .expect("a container in backoff has terminated before");
                             c.state = RunState::Terminated(last);
                             continue;
                         }
-                        let b = c.backoff.get_or_insert(Backoff { delay: BACKOFF_BASE, last_update: until });
+                        let b = c.backoff.get_or_insert(Backoff {
+                            delay: BACKOFF_BASE,
+                            last_update: until,
+                        });
                         b.delay = SimDuration((b.delay.0 * 2).min(BACKOFF_MAX.0));
                         b.last_update = until;
                         c.restart_count += 1;
@@ -264,9 +315,17 @@ impl PodSandbox {
             if let RunState::Running { since, exit_at, .. } = c.state.clone() {
                 let on_sigterm = c.plan.as_ref().map_or(SigTerm::Exit(0), |p| p.on_sigterm);
                 c.state = match on_sigterm {
-                    SigTerm::Exit(code) => RunState::Running { since, exit_at: Some(now), exit_code: code },
+                    SigTerm::Exit(code) => RunState::Running {
+                        since,
+                        exit_at: Some(now),
+                        exit_code: code,
+                    },
                     SigTerm::Ignore if exit_at.is_some_and(|t| t <= deadline) => c.state.clone(),
-                    SigTerm::Ignore => RunState::Running { since, exit_at: Some(deadline), exit_code: 137 },
+                    SigTerm::Ignore => RunState::Running {
+                        since,
+                        exit_at: Some(deadline),
+                        exit_code: 137,
+                    },
                 };
             }
         }
@@ -277,7 +336,11 @@ impl PodSandbox {
         match self.containers.iter_mut().find(|c| c.name == container) {
             Some(c) => match c.state {
                 RunState::Running { since, .. } => {
-                    c.state = RunState::Running { since, exit_at: Some(now), exit_code: code };
+                    c.state = RunState::Running {
+                        since,
+                        exit_at: Some(now),
+                        exit_code: code,
+                    };
                     true
                 }
                 _ => false,
@@ -303,13 +366,29 @@ fn start(
         .map(|p| SimDuration::from_secs(p.initial_delay_seconds.unwrap_or(0) as i64))
         .unwrap_or(SimDuration::ZERO);
     c.ready_at = Some(at + plan.ready_after.max(probe_delay));
-    c.state = RunState::Running { since: at, exit_at: plan.run_for.map(|d| at + d), exit_code: plan.exit_code };
+    c.state = RunState::Running {
+        since: at,
+        exit_at: plan.run_for.map(|d| at + d),
+        exit_code: plan.exit_code,
+    };
     c.run_id = run_id;
     c.log.push_str(&plan.output);
-    events.push(KubeletEvent { type_: "Normal", reason: "Created", message: format!("Created container {}", c.name) });
-    events.push(KubeletEvent { type_: "Normal", reason: "Started", message: format!("Started container {}", c.name) });
+    events.push(KubeletEvent {
+        type_: "Normal",
+        reason: "Created",
+        message: format!("Created container {}", c.name),
+    });
+    events.push(KubeletEvent {
+        type_: "Normal",
+        reason: "Started",
+        message: format!("Started container {}", c.name),
+    });
     if let Some(w) = &plan.warning {
-        events.push(KubeletEvent { type_: "Warning", reason: "NotSimulated", message: w.clone() });
+        events.push(KubeletEvent {
+            type_: "Warning",
+            reason: "NotSimulated",
+            message: w.clone(),
+        });
     }
     c.plan = Some(plan);
 }
@@ -322,7 +401,11 @@ mod tests {
         Container {
             name: "c".into(),
             image: Some("busybox".into()),
-            command: Some(vec!["sh".into(), "-c".into(), format!("sleep {secs}; exit 1")]),
+            command: Some(vec![
+                "sh".into(),
+                "-c".into(),
+                format!("sleep {secs}; exit 1"),
+            ]),
             ..Default::default()
         }
     }

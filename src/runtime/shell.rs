@@ -14,7 +14,12 @@ pub struct ScriptRun {
 }
 
 pub fn run_script(script: &str, _rng: &mut SimRng) -> ScriptRun {
-    let mut run = ScriptRun { duration: Some(SimDuration::ZERO), exit_code: 0, stdout: String::new(), unknown: None };
+    let mut run = ScriptRun {
+        duration: Some(SimDuration::ZERO),
+        exit_code: 0,
+        stdout: String::new(),
+        unknown: None,
+    };
     let mut elapsed = SimDuration::ZERO;
     let mut status = 0;
     // Split on `;` then `&&` / `||`, left to right.
@@ -41,7 +46,9 @@ pub fn run_script(script: &str, _rng: &mut SimRng) -> ScriptRun {
                 .split_whitespace()
                 .map(|w| w.trim_matches(|c| c == '"' || c == '\'').to_string())
                 .collect();
-            let Some(program) = words.first() else { continue };
+            let Some(program) = words.first() else {
+                continue;
+            };
             match program.as_str() {
                 "sleep" => match words.get(1).and_then(|a| parse_sleep(a)) {
                     Some(d) => {
@@ -52,7 +59,11 @@ pub fn run_script(script: &str, _rng: &mut SimRng) -> ScriptRun {
                 },
                 "exit" => {
                     run.duration = Some(elapsed);
-                    run.exit_code = words.get(1).and_then(|c| c.parse::<i32>().ok()).unwrap_or(status) & 0xff;
+                    run.exit_code = words
+                        .get(1)
+                        .and_then(|c| c.parse::<i32>().ok())
+                        .unwrap_or(status)
+                        & 0xff;
                     return run;
                 }
                 "true" => status = 0,

@@ -23,10 +23,14 @@ impl SimTime {
     pub fn parse(text: &str) -> Result<Self, String> {
         DateTime::parse_from_rfc3339(text.trim())
             .map(|t| SimTime(t.timestamp_millis()))
-            .map_err(|e| format!("invalid time {text:?} (want RFC 3339 such as 2026-01-01T00:00:00Z): {e}"))
+            .map_err(|e| {
+                format!("invalid time {text:?} (want RFC 3339 such as 2026-01-01T00:00:00Z): {e}")
+            })
     }
     pub fn to_chrono(self) -> DateTime<Utc> {
-        Utc.timestamp_millis_opt(self.0).single().unwrap_or_default()
+        Utc.timestamp_millis_opt(self.0)
+            .single()
+            .unwrap_or_default()
     }
     pub fn from_chrono(t: DateTime<Utc>) -> Self {
         SimTime(t.timestamp_millis())
@@ -144,13 +148,17 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     };
     let mut total: i64 = 0;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(bad)?;
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
         if digits == 0 {
             return Err(bad());
         }
         let number: f64 = rest[..digits].parse().map_err(|_| bad())?;
         rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let unit_ms: f64 = match &rest[..unit_len] {
             "ms" => 1.0,
             "s" => 1000.0,
@@ -164,7 +172,9 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
         if !part.is_finite() || part > 1e17 {
             return Err(format!("duration {text:?} is too long"));
         }
-        total = total.checked_add(part as i64).ok_or_else(|| format!("duration {text:?} is too long"))?;
+        total = total
+            .checked_add(part as i64)
+            .ok_or_else(|| format!("duration {text:?} is too long"))?;
     }
     Ok(SimDuration(if negative { -total } else { total }))
 }
@@ -176,18 +186,42 @@ mod tests {
     #[test]
     fn durations_parse_in_every_documented_form() {
         assert_eq!(parse_duration("90s").unwrap(), SimDuration::from_secs(90));
-        assert_eq!(parse_duration("5m30s").unwrap(), SimDuration::from_secs(330));
+        assert_eq!(
+            parse_duration("5m30s").unwrap(),
+            SimDuration::from_secs(330)
+        );
         assert_eq!(parse_duration("1h").unwrap(), SimDuration::from_secs(3600));
-        assert_eq!(parse_duration("1h30m").unwrap(), SimDuration::from_secs(5400));
-        assert_eq!(parse_duration("365d").unwrap(), SimDuration::from_secs(365 * 86400));
-        assert_eq!(parse_duration("250ms").unwrap(), SimDuration::from_millis(250));
-        assert_eq!(parse_duration("1.5s").unwrap(), SimDuration::from_millis(1500));
+        assert_eq!(
+            parse_duration("1h30m").unwrap(),
+            SimDuration::from_secs(5400)
+        );
+        assert_eq!(
+            parse_duration("365d").unwrap(),
+            SimDuration::from_secs(365 * 86400)
+        );
+        assert_eq!(
+            parse_duration("250ms").unwrap(),
+            SimDuration::from_millis(250)
+        );
+        assert_eq!(
+            parse_duration("1.5s").unwrap(),
+            SimDuration::from_millis(1500)
+        );
         assert_eq!(parse_duration("42").unwrap(), SimDuration::from_secs(42));
     }
 
     #[test]
     fn bad_durations_are_errors_not_panics() {
-        for bad in ["", "s", "5x", "1h-", "m5", "9999999999999999999d", "1e400s", "--1s"] {
+        for bad in [
+            "",
+            "s",
+            "5x",
+            "1h-",
+            "m5",
+            "9999999999999999999d",
+            "1e400s",
+            "--1s",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad:?} should not parse");
         }
     }
@@ -196,7 +230,10 @@ mod tests {
     fn times_round_trip_through_rfc3339_with_whole_seconds() {
         let t = SimTime::parse("2026-01-01T00:01:00Z").unwrap();
         assert_eq!(t.rfc3339(), "2026-01-01T00:01:00Z");
-        assert_eq!((t + SimDuration::from_millis(1500)).rfc3339(), "2026-01-01T00:01:01Z");
+        assert_eq!(
+            (t + SimDuration::from_millis(1500)).rfc3339(),
+            "2026-01-01T00:01:01Z"
+        );
     }
 
     #[test]

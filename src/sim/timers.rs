@@ -47,7 +47,10 @@ pub struct Timers<T> {
 
 impl<T> Default for Timers<T> {
     fn default() -> Self {
-        Timers { heaps: [BinaryHeap::new(), BinaryHeap::new(), BinaryHeap::new()], seq: 0 }
+        Timers {
+            heaps: [BinaryHeap::new(), BinaryHeap::new(), BinaryHeap::new()],
+            seq: 0,
+        }
     }
 }
 
@@ -62,11 +65,18 @@ fn slot(class: TimerClass) -> usize {
 impl<T> Timers<T> {
     pub fn push(&mut self, at: SimTime, class: TimerClass, item: T) {
         self.seq += 1;
-        self.heaps[slot(class)].push(Reverse(Entry { at, seq: self.seq, item }));
+        self.heaps[slot(class)].push(Reverse(Entry {
+            at,
+            seq: self.seq,
+            item,
+        }));
     }
     /// The earliest instant any timer is set for.
     pub fn next_time(&self) -> Option<SimTime> {
-        self.heaps.iter().filter_map(|h| h.peek().map(|e| e.0.at)).min()
+        self.heaps
+            .iter()
+            .filter_map(|h| h.peek().map(|e| e.0.at))
+            .min()
     }
     /// The earliest instant a `Work` timer is set for.
     pub fn next_work_time(&self) -> Option<SimTime> {
