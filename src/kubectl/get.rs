@@ -6,12 +6,11 @@
 use super::command::{GetArgs, Output};
 use super::errors::Failure;
 use super::resources::{self, Found};
-use super::{gojson, Ctx};
+use super::Ctx;
 use crate::api::{Kind, Object};
 use crate::print::{self, GetOptions, TableWriter};
 use crate::sim::SimDuration;
 use crate::store::{ApiError, WatchType};
-use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -39,55 +38,26 @@ fn table_row(obj: &Object, ctx: &Ctx, opts: &GetOptions, with_kind: bool) -> Vec
     row
 }
 
-/// `kubectl get -o yaml|json` of several objects: a `v1` `List`.
-pub fn list_value(objects: &[Arc<Object>]) -> Value {
-    json!({
-        "apiVersion": "v1",
-        "items": objects.iter().map(|o| o.to_json()).collect::<Vec<_>>(),
-        "kind": "List",
-        "metadata": {"resourceVersion": ""},
-    })
-}
-
-/// YAML of a plain value the way kubectl prints it (keys sorted, as Go's yaml does).
-pub fn yaml_value(v: &Value) -> String {
-    fn sorted(v: &Value) -> Value {
-        match v {
-            Value::Object(m) => {
-                let tree: BTreeMap<&String, Value> =
-                    m.iter().map(|(k, v)| (k, sorted(v))).collect();
-                Value::Object(tree.into_iter().map(|(k, v)| (k.clone(), v)).collect())
-            }
-            Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
-            other => other.clone(),
-        }
-    }
-    serde_yaml::to_string(&sorted(v)).unwrap_or_default()
-}
-
 fn print_objects(ctx: &mut Ctx, a: &GetArgs, found: &[Found], single_item: bool) {
     let objects: Vec<Arc<Object>> = found.iter().map(|f| f.object.clone()).collect();
     match a.output {
         Output::Name => {
             for o in &objects {
-                ctx.line(format!("{}/{}", o.kind().qualified(), o.name()));
+                ctx.line(print::name(o));
             }
         }
         Output::Yaml => {
             if single_item && objects.len() == 1 {
                 ctx.print(&print::yaml(&objects[0]));
             } else {
-                ctx.print(&yaml_value(&list_value(&objects)));
+                ctx.print(&print::yaml_list(&objects));
             }
         }
         Output::Json => {
             if single_item && objects.len() == 1 {
                 ctx.print(&print::json(&objects[0]));
             } else {
-                ctx.print(&format!(
-                    "{}\n",
-                    gojson::encode_indent(&list_value(&objects), "    ")
-                ));
+                ctx.print(&print::json_list(&objects));
             }
         }
         Output::Table | Output::Wide => print_tables(ctx, a, &objects),
@@ -324,7 +294,7 @@ fn watch(ctx: &mut Ctx, a: GetArgs) {
 /// whole document.
 fn emit(ctx: &mut Ctx, a: &GetArgs, opts: &GetOptions, p: &mut WatchPrinter, obj: &Arc<Object>) {
     match a.output {
-        Output::Name => ctx.line(format!("{}/{}", obj.kind().qualified(), obj.name())),
+        Output::Name => ctx.line(print::name(obj)),
         Output::Yaml => {
             if p.printed > 0 {
                 ctx.print("---\n");

@@ -82,44 +82,6 @@ fn encode_into(v: &Value, out: &mut String) {
     }
 }
 
-fn indent_into(v: &Value, out: &mut String, depth: usize, unit: &str) {
-    let pad = |d: usize| unit.repeat(d);
-    match v {
-        Value::Array(a) if !a.is_empty() => {
-            out.push_str("[\n");
-            for (i, item) in a.iter().enumerate() {
-                out.push_str(&pad(depth + 1));
-                indent_into(item, out, depth + 1, unit);
-                out.push_str(if i + 1 < a.len() { ",\n" } else { "\n" });
-            }
-            out.push_str(&pad(depth));
-            out.push(']');
-        }
-        Value::Object(m) if !m.is_empty() => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            out.push_str("{\n");
-            for (i, k) in keys.iter().enumerate() {
-                out.push_str(&pad(depth + 1));
-                escape_into(k, out);
-                out.push_str(": ");
-                indent_into(&m[k.as_str()], out, depth + 1, unit);
-                out.push_str(if i + 1 < keys.len() { ",\n" } else { "\n" });
-            }
-            out.push_str(&pad(depth));
-            out.push('}');
-        }
-        other => encode_into(other, out),
-    }
-}
-
-/// `json.MarshalIndent(v, "", unit)`: what `kubectl get -o json` prints (with 4 spaces).
-pub fn encode_indent(v: &Value, unit: &str) -> String {
-    let mut out = String::new();
-    indent_into(v, &mut out, 0, unit);
-    out
-}
-
 /// Compact Go JSON of a value (no trailing newline).
 pub fn encode(v: &Value) -> String {
     let mut out = String::new();
@@ -139,12 +101,6 @@ mod tests {
             encode(&v),
             r#"{"apiVersion":"v1","kind":"Pod","spec":{"a":"x \u003e y \u0026\u0026 z \u003c w","b":1}}"#
         );
-    }
-
-    #[test]
-    fn indented_output_matches_marshal_indent() {
-        let v = json!({"b": [1, {}], "a": {"c": []}});
-        assert_eq!(encode_indent(&v, "    "), "{\n    \"a\": {\n        \"c\": []\n    },\n    \"b\": [\n        1,\n        {}\n    ]\n}");
     }
 
     #[test]
