@@ -320,42 +320,44 @@ fn diff_lists(
     o: DiffOptions,
     patch: &mut Map<String, Value>,
 ) -> Result<(), String> {
+    // `diffLists`: an empty original list means the whole new list is the patch.
+    if orig.is_empty() {
+        if !modi.is_empty() && !o.ignore_changes_and_additions {
+            patch.insert(field.to_string(), Value::Array(modi.to_vec()));
+        }
+        return Ok(());
+    }
     match s {
         ListStrategy::Primitive => {
             let added: Vec<Value> = modi.iter().filter(|m| !orig.contains(m)).cloned().collect();
             let removed: Vec<Value> = orig.iter().filter(|x| !modi.contains(x)).cloned().collect();
-            let mut changed = false;
             if !o.ignore_changes_and_additions && !added.is_empty() {
                 patch.insert(field.to_string(), Value::Array(added));
-                changed = true;
             }
-            if !o.ignore_deletions && !removed.is_empty() {
+            let deleting = !o.ignore_deletions && !removed.is_empty();
+            if deleting {
                 patch.insert(format!("{DELETE_PRIMITIVE}{field}"), Value::Array(removed));
-                changed = true;
             }
-            let order_same = orig == modi;
-            if (!o.ignore_changes_and_additions && (changed || !order_same))
-                || (!o.ignore_deletions && changed)
-            {
+            if deleting || (!o.ignore_changes_and_additions && orig != modi) {
                 patch.insert(format!("{SET_ORDER}{field}"), Value::Array(modi.to_vec()));
             }
         }
         ListStrategy::Key(mk) => {
+            // `volumes` also carry `retainKeys`: a changed element lists the keys it keeps.
+            let retain_keys = field == "volumes";
             let mut list = Vec::new();
             for m in modi {
-                let mm = m
-                    .as_object()
-                    .ok_or_else(|| format!("map: {m} does not contain declared merge key: {mk}"))?;
-                let kv = mm
-                    .get(mk)
-                    .ok_or_else(|| format!("map: {m} does not contain declared merge key: {mk}"))?;
-                match orig
-                    .iter()
-                    .find(|x| key_of(x, mk) == Some(kv))
-                    .and_then(|x| x.as_object())
-                {
+                let mm = m.as_object().ok_or_else(|| format!("map: {m} does not contain declared merge key: {mk}"))?;
+                let kv = mm.get(mk).ok_or_else(|| format!("map: {m} does not contain declared merge key: {mk}"))?;
+                match orig.iter().find(|x| key_of(x, mk) == Some(kv)).and_then(|x| x.as_object()) {
                     Some(om) => {
                         let mut sub = diff_maps(om, mm, kind, path, o)?;
+                        let extra = om.iter().any(|(k, v)| !v.is_null() && !mm.contains_key(k));
+                        if retain_keys && (!sub.is_empty() || extra) {
+                            let mut keys: Vec<&String> = mm.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k).collect();
+                            keys.sort();
+                            sub.insert("$retainKeys".into(), Value::Array(keys.into_iter().map(|k| Value::String(k.clone())).collect()));
+                        }
                         if !sub.is_empty() {
                             sub.insert(mk.to_string(), kv.clone());
                             list.push(Value::Object(sub));
@@ -380,19 +382,13 @@ fn diff_lists(
                     }
                 }
             }
-            let keys = |l: &[Value]| -> Vec<Value> {
-                l.iter()
-                    .map(|e| key_of(e, mk).cloned().unwrap_or(Value::Null))
-                    .collect()
-            };
+            let keys = |l: &[Value]| -> Vec<Value> { l.iter().map(|e| key_of(e, mk).cloned().unwrap_or(Value::Null)).collect() };
             let order_same = keys(orig) == keys(modi);
             let changed = !list.is_empty();
             if changed {
                 patch.insert(field.to_string(), Value::Array(list));
             }
-            if (!o.ignore_changes_and_additions && (changed || !order_same))
-                || (!o.ignore_deletions && changed)
-            {
+            if (!o.ignore_changes_and_additions && (changed || !order_same)) || (!o.ignore_deletions && changed) {
                 let order: Vec<Value> = modi
                     .iter()
                     .filter_map(|m| key_of(m, mk))
