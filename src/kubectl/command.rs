@@ -859,7 +859,7 @@ fn build_label(p: &Parsed, annotate: bool) -> Result<Command, String> {
         return Err("error: cannot set --all and --selector at the same time".into());
     }
     if t.args.is_empty() && t.files.is_empty() {
-        return Err(format!("error: one or more resources must be specified as <resource> <name> or <resource>/<name>"));
+        return Err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>".into());
     }
     if set.is_empty() && remove.is_empty() {
         return Err(format!("error: at least one {what} update is required"));

@@ -162,7 +162,7 @@ mod tests {
             "x.yaml",
         );
         assert_eq!(
-            render(&[a.clone()]),
+            render(std::slice::from_ref(&a)),
             "Error from server (AlreadyExists): error when creating \"x.yaml\": daemonsets.apps \"sample-ds\" already exists"
         );
         let b = Failure::api_with_source(

@@ -257,10 +257,7 @@ fn watch(ctx: &mut Ctx, a: GetArgs) {
     let pos = ctx.cluster.open_watch();
     let mut cursor = pos;
     let limit = ctx.cluster.now() + SimDuration::from_secs(WATCH_CAP_SECS);
-    loop {
-        let Some(work) = ctx.cluster.world.timers.next_work_time() else {
-            break;
-        };
+    while let Some(work) = ctx.cluster.world.timers.next_work_time() {
         if work > limit {
             break;
         }

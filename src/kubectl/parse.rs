@@ -255,7 +255,7 @@ pub fn parse_go_duration(s: &str) -> Result<i64, String> {
         total_ns += value * scale;
         rest = &rest[unit_end..];
     }
-    if total_ns > 9.223372036854775807e18 {
+    if total_ns > i64::MAX as f64 {
         return Err(bad());
     }
     let ms = (total_ns / 1e6).floor() as i64;

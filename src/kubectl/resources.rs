@@ -62,9 +62,9 @@ pub fn parse_args(t: &Targets, allow_empty: bool) -> Result<Vec<Request>, Failur
         let mut out = Vec::new();
         for a in args {
             let Some((kind, name)) = a.split_once('/') else {
-                return Err(Failure::plain(format!(
-                    "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"
-                )));
+                return Err(Failure::plain(
+                    "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'",
+                ));
             };
             if kind.is_empty() || name.is_empty() || name.contains('/') {
                 return Err(Failure::plain(
@@ -86,9 +86,9 @@ pub fn parse_args(t: &Targets, allow_empty: bool) -> Result<Vec<Request>, Failur
         return Ok(out);
     }
     if args[1..].iter().any(|a| a.contains('/')) {
-        return Err(Failure::plain(format!(
-            "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"
-        )));
+        return Err(Failure::plain(
+            "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'",
+        ));
     }
     let kinds = parse_kinds(&args[0])?;
     let names = &args[1..];

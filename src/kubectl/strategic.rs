@@ -347,16 +347,33 @@ fn diff_lists(
             let retain_keys = field == "volumes";
             let mut list = Vec::new();
             for m in modi {
-                let mm = m.as_object().ok_or_else(|| format!("map: {m} does not contain declared merge key: {mk}"))?;
-                let kv = mm.get(mk).ok_or_else(|| format!("map: {m} does not contain declared merge key: {mk}"))?;
-                match orig.iter().find(|x| key_of(x, mk) == Some(kv)).and_then(|x| x.as_object()) {
+                let mm = m
+                    .as_object()
+                    .ok_or_else(|| format!("map: {m} does not contain declared merge key: {mk}"))?;
+                let kv = mm
+                    .get(mk)
+                    .ok_or_else(|| format!("map: {m} does not contain declared merge key: {mk}"))?;
+                match orig
+                    .iter()
+                    .find(|x| key_of(x, mk) == Some(kv))
+                    .and_then(|x| x.as_object())
+                {
                     Some(om) => {
                         let mut sub = diff_maps(om, mm, kind, path, o)?;
                         let extra = om.iter().any(|(k, v)| !v.is_null() && !mm.contains_key(k));
                         if retain_keys && (!sub.is_empty() || extra) {
-                            let mut keys: Vec<&String> = mm.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k).collect();
+                            let mut keys: Vec<&String> = mm
+                                .iter()
+                                .filter(|(_, v)| !v.is_null())
+                                .map(|(k, _)| k)
+                                .collect();
                             keys.sort();
-                            sub.insert("$retainKeys".into(), Value::Array(keys.into_iter().map(|k| Value::String(k.clone())).collect()));
+                            sub.insert(
+                                "$retainKeys".into(),
+                                Value::Array(
+                                    keys.into_iter().map(|k| Value::String(k.clone())).collect(),
+                                ),
+                            );
                         }
                         if !sub.is_empty() {
                             sub.insert(mk.to_string(), kv.clone());
@@ -382,13 +399,19 @@ fn diff_lists(
                     }
                 }
             }
-            let keys = |l: &[Value]| -> Vec<Value> { l.iter().map(|e| key_of(e, mk).cloned().unwrap_or(Value::Null)).collect() };
+            let keys = |l: &[Value]| -> Vec<Value> {
+                l.iter()
+                    .map(|e| key_of(e, mk).cloned().unwrap_or(Value::Null))
+                    .collect()
+            };
             let order_same = keys(orig) == keys(modi);
             let changed = !list.is_empty();
             if changed {
                 patch.insert(field.to_string(), Value::Array(list));
             }
-            if (!o.ignore_changes_and_additions && (changed || !order_same)) || (!o.ignore_deletions && changed) {
+            if (!o.ignore_changes_and_additions && (changed || !order_same))
+                || (!o.ignore_deletions && changed)
+            {
                 let order: Vec<Value> = modi
                     .iter()
                     .filter_map(|m| key_of(m, mk))

@@ -31,7 +31,14 @@ fn err(c: &mut Cluster, line: &str) -> String {
 }
 
 fn apply(c: &mut Cluster, yaml: &str) -> Result<String, String> {
-    run(c, "kubectl apply -f -", &Env { stdin: Some(yaml.into()), ..Default::default() })
+    run(
+        c,
+        "kubectl apply -f -",
+        &Env {
+            stdin: Some(yaml.into()),
+            ..Default::default()
+        },
+    )
 }
 
 fn pod_object(name: &str, image: &str, command: Option<Vec<&str>>) -> Pod {
@@ -57,22 +64,38 @@ fn pod_object(name: &str, image: &str, command: Option<Vec<&str>>) -> Pod {
 
 /// A bare pod created straight through the store (no manifest decoding involved).
 fn add_pod(c: &mut Cluster, name: &str, image: &str, command: Option<Vec<&str>>) {
-    c.world.create(Object::Pod(pod_object(name, image, command))).unwrap();
+    c.world
+        .create(Object::Pod(pod_object(name, image, command)))
+        .unwrap();
     c.reconcile_now().unwrap();
 }
 
 fn add_sts(c: &mut Cluster, name: &str, replicas: i32) {
     let labels = BTreeMap::from([("app".to_string(), name.to_string())]);
     let sts = StatefulSet {
-        metadata: ObjectMeta { name: Some(name.into()), namespace: Some("default".into()), ..Default::default() },
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some("default".into()),
+            ..Default::default()
+        },
         spec: Some(StatefulSetSpec {
             replicas: Some(replicas),
-            selector: LabelSelector { match_labels: Some(labels.clone()), ..Default::default() },
+            selector: LabelSelector {
+                match_labels: Some(labels.clone()),
+                ..Default::default()
+            },
             service_name: name.into(),
             template: PodTemplateSpec {
-                metadata: Some(ObjectMeta { labels: Some(labels), ..Default::default() }),
+                metadata: Some(ObjectMeta {
+                    labels: Some(labels),
+                    ..Default::default()
+                }),
                 spec: Some(PodSpec {
-                    containers: vec![Container { name: "nginx".into(), image: Some("nginx".into()), ..Default::default() }],
+                    containers: vec![Container {
+                        name: "nginx".into(),
+                        image: Some("nginx".into()),
+                        ..Default::default()
+                    }],
                     ..Default::default()
                 }),
             },
@@ -109,14 +132,23 @@ fn get_pods_shows_container_creating_then_running_fact_90() {
     add_pod(&mut c, "web", "nginx", None);
     assert_eq!(ok(&mut c, "kubectl get pods"), "NAME   READY   STATUS              RESTARTS   AGE\nweb    0/1     ContainerCreating   0          0s\n");
     c.advance(SimDuration::from_secs(1)).unwrap();
-    assert_eq!(ok(&mut c, "get pods"), "NAME   READY   STATUS    RESTARTS   AGE\nweb    1/1     Running   0          1s\n");
+    assert_eq!(
+        ok(&mut c, "get pods"),
+        "NAME   READY   STATUS    RESTARTS   AGE\nweb    1/1     Running   0          1s\n"
+    );
 }
 
 #[test]
 fn get_nothing_says_no_resources_found_fact_87() {
     let mut c = cluster();
-    assert_eq!(ok(&mut c, "get pods"), "No resources found in default namespace.\n");
-    assert_eq!(ok(&mut c, "get pods -n kube-system"), "No resources found in kube-system namespace.\n");
+    assert_eq!(
+        ok(&mut c, "get pods"),
+        "No resources found in default namespace.\n"
+    );
+    assert_eq!(
+        ok(&mut c, "get pods -n kube-system"),
+        "No resources found in kube-system namespace.\n"
+    );
     assert_eq!(ok(&mut c, "get pods -A"), "No resources found\n");
     assert_eq!(ok(&mut c, "get pv"), "No resources found\n");
 }
@@ -124,8 +156,14 @@ fn get_nothing_says_no_resources_found_fact_87() {
 #[test]
 fn get_a_missing_object_is_not_found() {
     let mut c = cluster();
-    assert_eq!(err(&mut c, "get pod nope"), "Error from server (NotFound): pods \"nope\" not found");
-    assert_eq!(err(&mut c, "get sts/nope"), "Error from server (NotFound): statefulsets.apps \"nope\" not found");
+    assert_eq!(
+        err(&mut c, "get pod nope"),
+        "Error from server (NotFound): pods \"nope\" not found"
+    );
+    assert_eq!(
+        err(&mut c, "get sts/nope"),
+        "Error from server (NotFound): statefulsets.apps \"nope\" not found"
+    );
     assert_eq!(ok(&mut c, "get pod nope --ignore-not-found"), "");
 }
 
@@ -135,9 +173,17 @@ fn get_several_kinds_prefixes_names_and_separates_tables() {
     add_pod(&mut c, "web", "nginx", None);
     add_sts(&mut c, "db", 0);
     let out = ok(&mut c, "get pods,sts");
-    let (pods, sts) = out.split_once("\n\n").expect("a blank line between the tables");
-    assert!(pods.starts_with("NAME      READY") && pods.contains("\npod/web "), "{out}");
-    assert!(sts.starts_with("NAME") && sts.contains("\nstatefulset.apps/db "), "{out}");
+    let (pods, sts) = out
+        .split_once("\n\n")
+        .expect("a blank line between the tables");
+    assert!(
+        pods.starts_with("NAME      READY") && pods.contains("\npod/web "),
+        "{out}"
+    );
+    assert!(
+        sts.starts_with("NAME") && sts.contains("\nstatefulset.apps/db "),
+        "{out}"
+    );
 }
 
 #[test]
@@ -148,7 +194,8 @@ fn get_output_name_and_single_item_yaml() {
     assert_eq!(ok(&mut c, "get pods -o name"), "pod/a\npod/b\n");
     assert!(ok(&mut c, "get pod a -o yaml").starts_with("apiVersion: v1\nkind: Pod\n"));
     assert!(ok(&mut c, "get pods -o yaml").contains("kind: List\n"));
-    assert!(ok(&mut c, "get pods -o json").starts_with("{\n    \"apiVersion\": \"v1\",\n    \"items\": ["));
+    assert!(ok(&mut c, "get pods -o json")
+        .starts_with("{\n    \"apiVersion\": \"v1\",\n    \"items\": ["));
 }
 
 #[test]
@@ -179,17 +226,39 @@ fn get_watch_of_several_kinds_is_refused() {
 fn api_resources_lists_klab_kinds_in_kubectl_order() {
     let mut c = cluster();
     let out = ok(&mut c, "api-resources");
-    let first: Vec<&str> = out.lines().map(|l| l.split_whitespace().next().unwrap()).collect();
+    let first: Vec<&str> = out
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
     assert_eq!(
         first,
         [
-            "NAME", "events", "namespaces", "nodes", "persistentvolumeclaims", "persistentvolumes", "pods", "services",
-            "controllerrevisions", "daemonsets", "statefulsets", "cronjobs", "jobs", "storageclasses"
+            "NAME",
+            "events",
+            "namespaces",
+            "nodes",
+            "persistentvolumeclaims",
+            "persistentvolumes",
+            "pods",
+            "services",
+            "controllerrevisions",
+            "daemonsets",
+            "statefulsets",
+            "cronjobs",
+            "jobs",
+            "storageclasses"
         ]
     );
-    assert!(out.starts_with("NAME                     SHORTNAMES   APIVERSION          NAMESPACED   KIND\n"));
-    assert!(out.contains("\ndaemonsets               ds           apps/v1             true         DaemonSet\n"));
-    assert_eq!(ok(&mut c, "api-resources --namespaced=false -o name"), "namespaces\nnodes\npersistentvolumes\nstorageclasses.storage.k8s.io\n");
+    assert!(out.starts_with(
+        "NAME                     SHORTNAMES   APIVERSION          NAMESPACED   KIND\n"
+    ));
+    assert!(out.contains(
+        "\ndaemonsets               ds           apps/v1             true         DaemonSet\n"
+    ));
+    assert_eq!(
+        ok(&mut c, "api-resources --namespaced=false -o name"),
+        "namespaces\nnodes\npersistentvolumes\nstorageclasses.storage.k8s.io\n"
+    );
 }
 
 // ---- delete -------------------------------------------------------------------------
@@ -200,7 +269,10 @@ fn delete_waits_the_grace_period_for_a_sleeping_pod_fact_99() {
     add_pod(&mut c, "sleeper", "busybox", Some(vec!["sleep", "3600"]));
     c.advance(SimDuration::from_secs(5)).unwrap();
     let start = c.now();
-    assert_eq!(ok(&mut c, "delete pod sleeper"), "pod \"sleeper\" deleted\n");
+    assert_eq!(
+        ok(&mut c, "delete pod sleeper"),
+        "pod \"sleeper\" deleted\n"
+    );
     assert!(!exists(&c, Kind::Pod, "sleeper"));
     assert_eq!((c.now() - start).secs(), 30);
 }
@@ -222,7 +294,10 @@ fn delete_without_waiting_leaves_the_pod_terminating() {
     add_pod(&mut c, "sleeper", "busybox", Some(vec!["sleep", "3600"]));
     c.advance(SimDuration::from_secs(5)).unwrap();
     let start = c.now();
-    assert_eq!(ok(&mut c, "delete pod sleeper --wait=false"), "pod \"sleeper\" deleted\n");
+    assert_eq!(
+        ok(&mut c, "delete pod sleeper --wait=false"),
+        "pod \"sleeper\" deleted\n"
+    );
     assert_eq!(c.now(), start);
     assert!(ok(&mut c, "get pod sleeper").contains("Terminating"));
 }
@@ -245,9 +320,14 @@ fn force_delete_warns_and_removes_at_once() {
 fn delete_continues_past_a_missing_name() {
     let mut c = cluster();
     add_pod(&mut c, "web", "nginx", None);
-    assert_eq!(err(&mut c, "delete pod nope web"), "pod \"web\" deleted\nError from server (NotFound): pods \"nope\" not found");
+    assert_eq!(
+        err(&mut c, "delete pod nope web"),
+        "pod \"web\" deleted\nError from server (NotFound): pods \"nope\" not found"
+    );
     // After an error kubectl does not wait: the pod is still terminating.
-    assert!(c.object(&ObjKey::new(Kind::Pod, "default", "web")).is_some_and(|p| p.is_deleting()));
+    assert!(c
+        .object(&ObjKey::new(Kind::Pod, "default", "web"))
+        .is_some_and(|p| p.is_deleting()));
 }
 
 #[test]
@@ -257,7 +337,10 @@ fn delete_by_selector_and_nothing_found() {
     add_pod(&mut c, "b", "nginx", None);
     assert_eq!(ok(&mut c, "delete pods -l app=a"), "pod \"a\" deleted\n");
     assert_eq!(ok(&mut c, "delete pods -l app=zzz"), "No resources found\n");
-    assert_eq!(err(&mut c, "delete pods"), "error: resource(s) were provided, but no name was specified");
+    assert_eq!(
+        err(&mut c, "delete pods"),
+        "error: resource(s) were provided, but no name was specified"
+    );
     assert_eq!(ok(&mut c, "delete pods --all"), "pod \"b\" deleted\n");
 }
 
@@ -289,8 +372,14 @@ fn bad_input_changes_nothing_and_never_panics() {
 #[test]
 fn later_verbs_say_they_are_not_available_yet() {
     let mut c = cluster();
-    assert_eq!(err(&mut c, "rollout status ds/x"), "error: rollout status is not available yet in klab");
-    assert_eq!(err(&mut c, "create job x --image=busybox"), "error: create job is not available yet in klab");
+    assert_eq!(
+        err(&mut c, "rollout status ds/x"),
+        "error: rollout status is not available yet in klab"
+    );
+    assert_eq!(
+        err(&mut c, "create job x --image=busybox"),
+        "error: create job is not available yet in klab"
+    );
 }
 
 // ---- label, annotate, patch, scale ----------------------------------------------------
@@ -300,10 +389,19 @@ fn label_and_annotate_messages() {
     let mut c = cluster();
     add_pod(&mut c, "web", "nginx", None);
     assert_eq!(ok(&mut c, "label pod web tier=front"), "pod/web labeled\n");
-    assert_eq!(ok(&mut c, "label pod web tier=front --overwrite"), "pod/web not labeled\n");
+    assert_eq!(
+        ok(&mut c, "label pod web tier=front --overwrite"),
+        "pod/web not labeled\n"
+    );
     assert_eq!(ok(&mut c, "label pod web tier-"), "pod/web unlabeled\n");
-    assert_eq!(ok(&mut c, "label pod web tier-"), "label \"tier\" not found.\npod/web not labeled\n");
-    assert_eq!(ok(&mut c, "annotate pod web note=hi"), "pod/web annotated\n");
+    assert_eq!(
+        ok(&mut c, "label pod web tier-"),
+        "label \"tier\" not found.\npod/web not labeled\n"
+    );
+    assert_eq!(
+        ok(&mut c, "annotate pod web note=hi"),
+        "pod/web annotated\n"
+    );
     let pod = c.object(&ObjKey::new(Kind::Pod, "default", "web")).unwrap();
     assert_eq!(pod.labels().get("tier"), None);
     assert_eq!(pod.meta().annotations.as_ref().unwrap()["note"], "hi");
@@ -316,7 +414,12 @@ fn patch_merge_reports_change_and_no_change() {
     let p = r#"patch pod web --type=merge -p '{"metadata":{"labels":{"tier":"front"}}}'"#;
     assert_eq!(ok(&mut c, p), "pod/web patched\n");
     assert_eq!(ok(&mut c, p), "pod/web patched (no change)\n");
-    assert_eq!(c.object(&ObjKey::new(Kind::Pod, "default", "web")).unwrap().labels()["tier"], "front");
+    assert_eq!(
+        c.object(&ObjKey::new(Kind::Pod, "default", "web"))
+            .unwrap()
+            .labels()["tier"],
+        "front"
+    );
     let json = r#"patch pod web --type=json -p '[{"op":"remove","path":"/metadata/labels/tier"}]'"#;
     assert_eq!(ok(&mut c, json), "pod/web patched\n");
     assert_eq!(
@@ -329,11 +432,25 @@ fn patch_merge_reports_change_and_no_change() {
 fn scale_a_statefulset_fact_100() {
     let mut c = cluster();
     add_sts(&mut c, "web", 1);
-    assert_eq!(ok(&mut c, "scale sts web --replicas=3"), "statefulset.apps/web scaled\n");
-    assert_eq!(ok(&mut c, "scale statefulset.apps/web --replicas=2"), "statefulset.apps/web scaled\n");
-    let sts = c.object(&ObjKey::new(Kind::StatefulSet, "default", "web")).unwrap();
-    assert_eq!(sts.stateful_set().unwrap().spec.as_ref().unwrap().replicas, Some(2));
-    assert_eq!(err(&mut c, "scale sts web --replicas=5 --current-replicas=3"), "error: Expected replicas to be 3, was 2");
+    assert_eq!(
+        ok(&mut c, "scale sts web --replicas=3"),
+        "statefulset.apps/web scaled\n"
+    );
+    assert_eq!(
+        ok(&mut c, "scale statefulset.apps/web --replicas=2"),
+        "statefulset.apps/web scaled\n"
+    );
+    let sts = c
+        .object(&ObjKey::new(Kind::StatefulSet, "default", "web"))
+        .unwrap();
+    assert_eq!(
+        sts.stateful_set().unwrap().spec.as_ref().unwrap().replicas,
+        Some(2)
+    );
+    assert_eq!(
+        err(&mut c, "scale sts web --replicas=5 --current-replicas=3"),
+        "error: Expected replicas to be 3, was 2"
+    );
 }
 
 // ---- wait ---------------------------------------------------------------------------
@@ -343,22 +460,38 @@ fn wait_advances_until_ready_fact_127() {
     let mut c = cluster();
     add_pod(&mut c, "web", "nginx", None);
     let start = c.now();
-    assert_eq!(ok(&mut c, "wait --for=condition=Ready pod/web"), "pod/web condition met\n");
+    assert_eq!(
+        ok(&mut c, "wait --for=condition=Ready pod/web"),
+        "pod/web condition met\n"
+    );
     assert!(c.now() > start);
-    assert_eq!(ok(&mut c, "wait --for=jsonpath={.status.phase}=Running pod/web"), "pod/web condition met\n");
+    assert_eq!(
+        ok(
+            &mut c,
+            "wait --for=jsonpath={.status.phase}=Running pod/web"
+        ),
+        "pod/web condition met\n"
+    );
 }
 
 #[test]
 fn wait_times_out_with_kubectls_text() {
     let mut c = cluster();
     let mut pod = pod_object("stuck", "nginx", None);
-    pod.spec.as_mut().unwrap().node_selector = Some(BTreeMap::from([("disk".to_string(), "ssd".to_string())]));
+    pod.spec.as_mut().unwrap().node_selector =
+        Some(BTreeMap::from([("disk".to_string(), "ssd".to_string())]));
     c.world.create(Object::Pod(pod)).unwrap();
     c.reconcile_now().unwrap();
     let start = c.now();
-    assert_eq!(err(&mut c, "wait --for=condition=Ready pod/stuck --timeout=5s"), "error: timed out waiting for the condition on pods/stuck");
+    assert_eq!(
+        err(&mut c, "wait --for=condition=Ready pod/stuck --timeout=5s"),
+        "error: timed out waiting for the condition on pods/stuck"
+    );
     assert_eq!((c.now() - start).secs(), 5);
-    assert_eq!(err(&mut c, "wait --for=condition=Ready pod/nope"), "Error from server (NotFound): pods \"nope\" not found");
+    assert_eq!(
+        err(&mut c, "wait --for=condition=Ready pod/nope"),
+        "Error from server (NotFound): pods \"nope\" not found"
+    );
     assert_eq!(ok(&mut c, "wait --for=delete pod/nope"), "");
 }
 
@@ -368,31 +501,65 @@ fn wait_times_out_with_kubectls_text() {
 fn cordon_and_uncordon_report_changes() {
     let mut c = cluster();
     assert_eq!(ok(&mut c, "cordon node-1"), "node/node-1 cordoned\n");
-    assert_eq!(ok(&mut c, "cordon node-1"), "node/node-1 already cordoned\n");
+    assert_eq!(
+        ok(&mut c, "cordon node-1"),
+        "node/node-1 already cordoned\n"
+    );
     assert!(ok(&mut c, "get node node-1").contains("Ready,SchedulingDisabled"));
     assert_eq!(ok(&mut c, "uncordon node-1"), "node/node-1 uncordoned\n");
-    assert_eq!(ok(&mut c, "uncordon node-1"), "node/node-1 already uncordoned\n");
-    assert_eq!(err(&mut c, "cordon node-9"), "Error from server (NotFound): nodes \"node-9\" not found");
+    assert_eq!(
+        ok(&mut c, "uncordon node-1"),
+        "node/node-1 already uncordoned\n"
+    );
+    assert_eq!(
+        err(&mut c, "cordon node-9"),
+        "Error from server (NotFound): nodes \"node-9\" not found"
+    );
 }
 
 #[test]
 fn taint_adds_and_removes() {
     let mut c = cluster();
-    assert_eq!(ok(&mut c, "taint node node-1 dedicated=gpu:NoSchedule"), "node/node-1 tainted\n");
+    assert_eq!(
+        ok(&mut c, "taint node node-1 dedicated=gpu:NoSchedule"),
+        "node/node-1 tainted\n"
+    );
     assert_eq!(
         err(&mut c, "taint node node-1 dedicated=cpu:NoSchedule"),
         "error: node node-1 already has dedicated taint(s) with same effect(s) and --overwrite is false"
     );
-    assert_eq!(ok(&mut c, "taint node node-1 dedicated=cpu:NoSchedule --overwrite"), "node/node-1 modified\n");
-    assert_eq!(ok(&mut c, "taint node node-1 dedicated:NoSchedule-"), "node/node-1 untainted\n");
-    assert_eq!(err(&mut c, "taint node node-1 dedicated-"), "error: taint \"dedicated\" not found");
+    assert_eq!(
+        ok(
+            &mut c,
+            "taint node node-1 dedicated=cpu:NoSchedule --overwrite"
+        ),
+        "node/node-1 modified\n"
+    );
+    assert_eq!(
+        ok(&mut c, "taint node node-1 dedicated:NoSchedule-"),
+        "node/node-1 untainted\n"
+    );
+    assert_eq!(
+        err(&mut c, "taint node node-1 dedicated-"),
+        "error: taint \"dedicated\" not found"
+    );
 }
 
 #[test]
 fn drain_refuses_bare_pods_without_force() {
     let mut c = cluster();
     add_pod(&mut c, "web", "nginx", None);
-    let node = c.object(&ObjKey::new(Kind::Pod, "default", "web")).unwrap().pod().unwrap().spec.as_ref().unwrap().node_name.clone().unwrap();
+    let node = c
+        .object(&ObjKey::new(Kind::Pod, "default", "web"))
+        .unwrap()
+        .pod()
+        .unwrap()
+        .spec
+        .as_ref()
+        .unwrap()
+        .node_name
+        .clone()
+        .unwrap();
     let out = err(&mut c, &format!("drain {node} --ignore-daemonsets"));
     assert_eq!(
         out,
@@ -438,7 +605,11 @@ fn apply_removes_a_label_dropped_from_the_manifest_and_keeps_others() {
     let changed = BARE_POD.replace("    tier: front\n", "");
     assert_eq!(apply(&mut c, &changed).unwrap(), "pod/web configured\n");
     let pod = c.object(&ObjKey::new(Kind::Pod, "default", "web")).unwrap();
-    let labels: Vec<(&str, &str)> = pod.labels().iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let labels: Vec<(&str, &str)> = pod
+        .labels()
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     assert_eq!(labels, [("app", "web"), ("extra", "kept")]);
     assert_eq!(apply(&mut c, &changed).unwrap(), "pod/web unchanged\n");
 }
@@ -452,9 +623,20 @@ fn apply_into_a_missing_namespace_fails_and_creates_nothing() {
         "Error from server (NotFound): error when creating \"STDIN\": namespaces \"nope\" not found"
     );
     assert_eq!(c.world.store.resource_version(), rv);
-    assert_eq!(ok(&mut c, "create namespace nope"), "namespace/nope created\n");
     assert_eq!(
-        run(&mut c, "apply -n nope -f -", &Env { stdin: Some(BARE_POD.into()), ..Default::default() }).unwrap(),
+        ok(&mut c, "create namespace nope"),
+        "namespace/nope created\n"
+    );
+    assert_eq!(
+        run(
+            &mut c,
+            "apply -n nope -f -",
+            &Env {
+                stdin: Some(BARE_POD.into()),
+                ..Default::default()
+            }
+        )
+        .unwrap(),
         "pod/web created\n"
     );
 }
@@ -462,8 +644,14 @@ fn apply_into_a_missing_namespace_fails_and_creates_nothing() {
 #[test]
 fn create_twice_is_already_exists() {
     let mut c = cluster();
-    let env = Env { stdin: Some(BARE_POD.into()), ..Default::default() };
-    assert_eq!(run(&mut c, "create -f -", &env).unwrap(), "pod/web created\n");
+    let env = Env {
+        stdin: Some(BARE_POD.into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        run(&mut c, "create -f -", &env).unwrap(),
+        "pod/web created\n"
+    );
     assert_eq!(
         run(&mut c, "create -f -", &env).unwrap_err(),
         "Error from server (AlreadyExists): error when creating \"STDIN\": pods \"web\" already exists"
@@ -473,21 +661,43 @@ fn create_twice_is_already_exists() {
 #[test]
 fn apply_continues_past_a_failing_document() {
     let mut c = cluster();
-    let two = format!("{BARE_POD}---\n{}", BARE_POD.replace("name: web", "name: web2").replace("namespace", "ns"));
-    let env = Env { stdin: Some(BARE_POD.into()), ..Default::default() };
+    let two = format!(
+        "{BARE_POD}---\n{}",
+        BARE_POD
+            .replace("name: web", "name: web2")
+            .replace("namespace", "ns")
+    );
+    let env = Env {
+        stdin: Some(BARE_POD.into()),
+        ..Default::default()
+    };
     run(&mut c, "create -f -", &env).unwrap();
     // The existing pod is unchanged; the second is created; nothing fails here.
-    assert_eq!(apply(&mut c, &two).unwrap(), "pod/web unchanged\npod/web2 created\n");
+    assert_eq!(
+        apply(&mut c, &two).unwrap(),
+        "pod/web unchanged\npod/web2 created\n"
+    );
 }
 
 #[test]
 fn apply_reads_files_and_directories_relative_to_base_dir() {
     let dir = std::env::temp_dir().join(format!("klab-kubectl-test-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("m")).unwrap();
-    std::fs::write(dir.join("m/b.yaml"), BARE_POD.replace("name: web", "name: b")).unwrap();
-    std::fs::write(dir.join("m/a.yml"), BARE_POD.replace("name: web", "name: a")).unwrap();
+    std::fs::write(
+        dir.join("m/b.yaml"),
+        BARE_POD.replace("name: web", "name: b"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("m/a.yml"),
+        BARE_POD.replace("name: web", "name: a"),
+    )
+    .unwrap();
     std::fs::write(dir.join("m/notes.txt"), "not a manifest").unwrap();
-    let env = Env { base_dir: dir.clone(), stdin: None };
+    let env = Env {
+        base_dir: dir.clone(),
+        stdin: None,
+    };
     let mut c = cluster();
     let out = run(&mut c, "apply -f m", &env);
     std::fs::remove_dir_all(&dir).ok();

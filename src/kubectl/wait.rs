@@ -123,7 +123,10 @@ fn jsonpath_met(obj: &Object, path: &str, value: Option<&str>) -> bool {
         (None, _) => false,
         (Some(_), None) => true,
         (Some(Value::String(s)), Some(want)) => s == want,
-        (Some(v @ (Value::Number(_) | Value::Bool(_))), Some(want)) => v.to_string() == want,
+        (Some(v @ (Value::Number(_) | Value::Bool(_))), Some(want)) => {
+            let text = v.to_string();
+            text == want
+        }
         (Some(_), Some(_)) => false,
     }
 }
