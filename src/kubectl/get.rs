@@ -108,11 +108,10 @@ pub fn run(ctx: &mut Ctx, a: GetArgs) {
         })
         .collect();
     let single_item = single_item_implied(&a);
-    if found.is_empty()
-        && failures.is_empty()
-        && !a.ignore_not_found
-        && !matches!(a.output, Output::Yaml | Output::Json)
-    {
+    // Only the human-readable printers say "No resources found"; -o name/yaml/json print an
+    // empty result (an empty List for yaml/json).
+    let human = matches!(a.output, Output::Table | Output::Wide);
+    if found.is_empty() && failures.is_empty() && !a.ignore_not_found && human {
         let namespaced = !a.all_namespaces && requested_kinds(&a).iter().all(|k| k.namespaced());
         if namespaced {
             ctx.line(format!(

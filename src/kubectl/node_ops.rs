@@ -237,13 +237,10 @@ pub fn drain(ctx: &mut Ctx, a: DrainArgs) {
     if !errors.is_empty() {
         let errs: Vec<String> = grouped(&errors)
             .into_iter()
-            .map(|(m, pods)| {
-                if m.to_lowercase().starts_with("cannot delete") {
-                    format!("{m}: {pods}")
-                } else {
-                    format!("cannot delete {m}: {pods}")
-                }
-            })
+            // kubectl 1.32 prefixes every message, so the unmanaged-pod one reads
+            // "cannot delete cannot delete Pods that declare no controller …" (checked
+            // against kubectl 1.32.5).
+            .map(|(m, pods)| format!("cannot delete {m}: {pods}"))
             .collect();
         let joined = if errs.len() == 1 {
             errs[0].clone()

@@ -17,10 +17,15 @@ pub fn run(ctx: &mut Ctx, a: ScaleArgs) {
     for f in &found {
         let obj = &f.object;
         if obj.kind() != Kind::StatefulSet {
-            // No `/scale` subresource: the request falls through the API server's routes.
+            // No `/scale` subresource: the API server answers a plain 404 and client-go words
+            // it with the verb and resource (checked against kubectl 1.32.5).
             ctx.fail(Failure::api(ApiError::Other {
                 reason: "NotFound".into(),
-                message: "the server could not find the requested resource".into(),
+                message: format!(
+                    "the server could not find the requested resource (patch {} {})",
+                    obj.kind().plural(),
+                    obj.name()
+                ),
             }));
             break;
         }

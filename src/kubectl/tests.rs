@@ -358,7 +358,7 @@ fn bad_input_changes_nothing_and_never_panics() {
         ("delete deployments web", "error: the server doesn't have a resource type \"deployments\""),
         ("apply -f missing.yaml", "error: the path \"missing.yaml\" does not exist"),
         ("label pod web app=other", "error: 'app' already has a value (web), and --overwrite is false"),
-        ("scale pod web --replicas=2", "Error from server (NotFound): the server could not find the requested resource"),
+        ("scale pod web --replicas=2", "Error from server (NotFound): the server could not find the requested resource (patch pods web)"),
         ("exec web", "error: you must specify at least one command for the container"),
         ("get pod/web pods", "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"),
         ("echo 'unterminated", "error: unterminated single quote in the command line"),
@@ -564,7 +564,7 @@ fn drain_refuses_bare_pods_without_force() {
     assert_eq!(
         out,
         format!(
-            "node/{node} cordoned\nerror: unable to drain node \"{node}\" due to error: cannot delete Pods that declare no controller (use --force to override): default/web, continuing command...\nThere are pending nodes to be drained:\n {node}\ncannot delete Pods that declare no controller (use --force to override): default/web"
+            "node/{node} cordoned\nerror: unable to drain node \"{node}\" due to error: cannot delete cannot delete Pods that declare no controller (use --force to override): default/web, continuing command...\nThere are pending nodes to be drained:\n {node}\ncannot delete cannot delete Pods that declare no controller (use --force to override): default/web"
         )
     );
     assert!(exists(&c, Kind::Pod, "web"));
