@@ -675,6 +675,9 @@ fn build_apply(p: &Parsed) -> Result<Command, String> {
     }))
 }
 
+/// The builder's usage error when no resources are named.
+const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
 const OUTPUT_FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
 
 fn build_get(p: &Parsed) -> Result<Command, String> {
@@ -770,7 +773,7 @@ fn build_delete(p: &Parsed) -> Result<Command, String> {
         );
     }
     if t.args.is_empty() && t.files.is_empty() {
-        return Err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".into());
+        return Err(NO_RESOURCES.into());
     }
     let wait = p.value("wait").map(|v| v == "true").unwrap_or(true);
     Ok(Command::Delete(DeleteArgs {
@@ -899,7 +902,7 @@ fn build_patch(p: &Parsed) -> Result<Command, String> {
         "json" => PatchType::Json,
         other => {
             return Err(format!(
-                "error: --type must be one of [\"json\" \"merge\" \"strategic\"], not \"{other}\""
+                "error: --type must be one of [json merge strategic], not \"{other}\""
             ))
         }
     };
@@ -916,10 +919,7 @@ fn build_patch(p: &Parsed) -> Result<Command, String> {
     }
     let t = targets(p);
     if t.args.is_empty() && t.files.is_empty() {
-        return Err(suggest::usage_error(
-            "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
-            "kubectl patch",
-        ));
+        return Err(NO_RESOURCES.into());
     }
     Ok(Command::Patch(PatchArgs {
         targets: t,
@@ -945,7 +945,7 @@ fn build_scale(p: &Parsed) -> Result<Command, String> {
     }
     let t = targets(p);
     if t.args.is_empty() && t.files.is_empty() {
-        return Err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".into());
+        return Err(NO_RESOURCES.into());
     }
     Ok(Command::Scale(ScaleArgs {
         targets: t,
@@ -980,7 +980,7 @@ fn build_wait(p: &Parsed) -> Result<Command, String> {
     };
     let t = targets(p);
     if t.args.is_empty() && t.files.is_empty() {
-        return Err("error: resource(s) were provided, but no name was specified".into());
+        return Err(NO_RESOURCES.into());
     }
     let timeout_ms = match p.value("timeout") {
         Some(v) => parse::parse_go_duration(v).unwrap_or(30_000),
@@ -1090,7 +1090,10 @@ fn build_cordon(p: &Parsed, cordon: bool) -> Result<Command, String> {
         ));
     }
     if !p.args.is_empty() && selector.is_some() {
-        return Err("error: error: cannot specify both a node name and a --selector option".into());
+        return Err(suggest::usage_error(
+            "cannot specify both a node name and a --selector option",
+            &format!("kubectl {verb}"),
+        ));
     }
     Ok(Command::Cordon {
         nodes: p.args.clone(),

@@ -382,6 +382,30 @@ fn later_verbs_say_they_are_not_available_yet() {
     );
 }
 
+#[test]
+fn describe_and_logs_find_their_pod() {
+    let mut c = cluster();
+    add_pod(&mut c, "web", "nginx", None);
+    assert!(ok(&mut c, "describe pod web").starts_with("Name:"));
+    // `describe pods we` matches by prefix when no pod is named exactly `we`.
+    assert_eq!(
+        ok(&mut c, "describe pods we"),
+        ok(&mut c, "describe pod web")
+    );
+    assert_eq!(
+        ok(&mut c, "describe pods -l app=zzz"),
+        "No resources found in default namespace.\n"
+    );
+    assert_eq!(
+        err(&mut c, "logs nope"),
+        "Error from server (NotFound): pods \"nope\" not found"
+    );
+    assert_eq!(
+        err(&mut c, "logs web -c nope"),
+        "error: container nope is not valid for pod web"
+    );
+}
+
 // ---- label, annotate, patch, scale ----------------------------------------------------
 
 #[test]
@@ -661,22 +685,17 @@ fn create_twice_is_already_exists() {
 #[test]
 fn apply_continues_past_a_failing_document() {
     let mut c = cluster();
-    let two = format!(
-        "{BARE_POD}---\n{}",
-        BARE_POD
-            .replace("name: web", "name: web2")
-            .replace("namespace", "ns")
+    apply(&mut c, BARE_POD).unwrap();
+    let lost = BARE_POD.replace("name: web\n", "name: lost\n  namespace: nope\n");
+    let three = format!(
+        "{BARE_POD}---\n{lost}---\n{}",
+        BARE_POD.replace("name: web", "name: web3")
     );
-    let env = Env {
-        stdin: Some(BARE_POD.into()),
-        ..Default::default()
-    };
-    run(&mut c, "create -f -", &env).unwrap();
-    // The existing pod is unchanged; the second is created; nothing fails here.
     assert_eq!(
-        apply(&mut c, &two).unwrap(),
-        "pod/web unchanged\npod/web2 created\n"
+        apply(&mut c, &three).unwrap_err(),
+        "pod/web unchanged\npod/web3 created\nError from server (NotFound): error when creating \"STDIN\": namespaces \"nope\" not found"
     );
+    assert!(exists(&c, Kind::Pod, "web3"));
 }
 
 #[test]
