@@ -44,7 +44,6 @@ fn help_documents_exit_codes_and_limits() {
 }
 
 #[test]
-#[ignore = "needs `kubectl get nodes` from the kubectl and print branches"]
 fn run_prints_a_kubectl_table_with_the_lesson_prose() {
     let dir = scratch("table");
     let file = write(
