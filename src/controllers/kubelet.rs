@@ -144,8 +144,7 @@ fn status_for(pod: &Pod, sb: &PodSandbox, now: SimTime, node_ip: Option<String>)
         "containers with unready status: [{}]",
         unready.join(" ")
     ));
-    let sandbox_ready =
-        started_any && sb.kill_deadline.is_none() || (started_any && !sb.all_terminated());
+    let sandbox_ready = started_any && (sb.kill_deadline.is_none() || !sb.all_terminated());
     let scheduled = old
         .conditions
         .iter()
@@ -263,7 +262,7 @@ pub fn qos_class(pod: &Pod) -> String {
         let limits = r.limits.unwrap_or_default();
         let requests = r.requests.unwrap_or_default();
         ["cpu", "memory"].iter().all(|k| {
-            limits.get(*k).is_some() && requests.get(*k).is_none_or(|q| Some(q) == limits.get(*k))
+            limits.contains_key(*k) && requests.get(*k).is_none_or(|q| Some(q) == limits.get(*k))
         })
     });
     if guaranteed {

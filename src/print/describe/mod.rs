@@ -99,8 +99,8 @@ fn claim_users(world: &World, pvc: &Object) -> Vec<String> {
     names
 }
 
-/// klab keeps no EndpointSlices: a service's endpoints are its selected pods that are Ready
-/// and have an IP, as the EndpointSlice controller would list them (by pod name here).
+/// klab keeps no Endpoints objects: a service's endpoints are its selected pods that are
+/// Ready and have an IP, sorted by IP as the endpoints controller packs addresses.
 fn service_endpoints(
     world: &World,
     svc: &Object,
@@ -132,6 +132,8 @@ fn service_endpoints(
                 .and_then(|s| s.pod_ip.clone())
                 .filter(|ip| !ip.is_empty())
         })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .map(|ip| format!("{ip}:{target_port}"))
         .collect()
 }

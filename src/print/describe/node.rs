@@ -259,6 +259,9 @@ fn value(q: Option<&Qty>) -> i128 {
     q.map_or(0, |q| q.value())
 }
 
+/// How a resource is compared with the allocatable amount: milli-units or whole units.
+type Measure = fn(Option<&Qty>) -> i128;
+
 /// `describeNodeResource`.
 fn node_resources(
     w: &mut Writer,
@@ -323,7 +326,7 @@ fn node_resources(
     w.write(LEVEL_1, "Resource\tRequests\tLimits\n");
     w.write(LEVEL_1, "--------\t--------\t------\n");
     let alloc_eph = value(alloc.get("ephemeral-storage"));
-    let rows: [(&str, fn(Option<&Qty>) -> i128, i128); 3] = [
+    let rows: [(&str, Measure, i128); 3] = [
         ("cpu", milli, alloc_cpu),
         ("memory", value, alloc_mem),
         ("ephemeral-storage", value, alloc_eph),

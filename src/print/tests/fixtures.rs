@@ -4,8 +4,8 @@ use crate::api::Object;
 use crate::sim::{SimDuration, SimTime};
 use crate::world::World;
 use k8s_openapi::api::core::v1::{
-    Container, ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus,
-    Pod, PodCondition, PodIP, PodSpec, PodStatus,
+    Container, ContainerState, ContainerStateRunning, ContainerStateTerminated,
+    ContainerStateWaiting, ContainerStatus, Pod, PodCondition, PodIP, PodSpec, PodStatus,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use std::collections::BTreeMap;
@@ -32,23 +32,42 @@ pub fn advance_to(world: &mut World, secs: i64) {
 }
 
 pub fn labels(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
-    Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    Some(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    )
 }
 
 pub fn meta(name: &str) -> ObjectMeta {
-    ObjectMeta { name: Some(name.into()), namespace: Some("default".into()), ..Default::default() }
+    ObjectMeta {
+        name: Some(name.into()),
+        namespace: Some("default".into()),
+        ..Default::default()
+    }
 }
 
 pub fn container(name: &str, image: &str) -> Container {
-    Container { name: name.into(), image: Some(image.into()), ..Default::default() }
+    Container {
+        name: name.into(),
+        image: Some(image.into()),
+        ..Default::default()
+    }
 }
 
 /// A pod with one container `c` (nginx), unscheduled and without status.
 pub fn pod(name: &str) -> Pod {
     Pod {
         metadata: meta(name),
-        spec: Some(PodSpec { containers: vec![container("c", "nginx")], ..Default::default() }),
-        status: Some(PodStatus { phase: Some("Pending".into()), ..Default::default() }),
+        spec: Some(PodSpec {
+            containers: vec![container("c", "nginx")],
+            ..Default::default()
+        }),
+        status: Some(PodStatus {
+            phase: Some("Pending".into()),
+            ..Default::default()
+        }),
     }
 }
 
@@ -75,7 +94,11 @@ pub fn with_conditions(mut p: Pod, conditions: &[(&str, &str)]) -> Pod {
     st.conditions = Some(
         conditions
             .iter()
-            .map(|(t, s)| PodCondition { type_: t.to_string(), status: s.to_string(), ..Default::default() })
+            .map(|(t, s)| PodCondition {
+                type_: t.to_string(),
+                status: s.to_string(),
+                ..Default::default()
+            })
             .collect(),
     );
     p
@@ -96,14 +119,27 @@ fn status(name: &str, state: ContainerState, ready: bool, restarts: i32) -> Cont
 }
 
 pub fn running(name: &str, ready: bool, since: i64) -> ContainerStatus {
-    status(name, ContainerState { running: Some(ContainerStateRunning { started_at: Some(time(since)) }), ..Default::default() }, ready, 0)
+    status(
+        name,
+        ContainerState {
+            running: Some(ContainerStateRunning {
+                started_at: Some(time(since)),
+            }),
+            ..Default::default()
+        },
+        ready,
+        0,
+    )
 }
 
 pub fn waiting(name: &str, reason: &str) -> ContainerStatus {
     let mut s = status(
         name,
         ContainerState {
-            waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message: None }),
+            waiting: Some(ContainerStateWaiting {
+                reason: Some(reason.into()),
+                message: None,
+            }),
             ..Default::default()
         },
         false,
@@ -117,7 +153,13 @@ pub fn waiting(name: &str, reason: &str) -> ContainerStatus {
     s
 }
 
-pub fn terminated_state(reason: Option<&str>, exit: i32, signal: Option<i32>, started: i64, finished: i64) -> ContainerState {
+pub fn terminated_state(
+    reason: Option<&str>,
+    exit: i32,
+    signal: Option<i32>,
+    started: i64,
+    finished: i64,
+) -> ContainerState {
     ContainerState {
         terminated: Some(ContainerStateTerminated {
             exit_code: exit,
@@ -132,8 +174,19 @@ pub fn terminated_state(reason: Option<&str>, exit: i32, signal: Option<i32>, st
     }
 }
 
-pub fn terminated(name: &str, reason: Option<&str>, exit: i32, started: i64, finished: i64) -> ContainerStatus {
-    let mut s = status(name, terminated_state(reason, exit, None, started, finished), false, 0);
+pub fn terminated(
+    name: &str,
+    reason: Option<&str>,
+    exit: i32,
+    started: i64,
+    finished: i64,
+) -> ContainerStatus {
+    let mut s = status(
+        name,
+        terminated_state(reason, exit, None, started, finished),
+        false,
+        0,
+    );
     s.started = Some(false);
     s
 }
@@ -143,7 +196,13 @@ pub fn terminated(name: &str, reason: Option<&str>, exit: i32, started: i64, fin
 pub fn crash_looping(name: &str, restarts: i32, finished: i64) -> ContainerStatus {
     let mut s = waiting(name, "CrashLoopBackOff");
     s.restart_count = restarts;
-    s.last_state = Some(terminated_state(Some("Error"), 1, None, finished - 5, finished));
+    s.last_state = Some(terminated_state(
+        Some("Error"),
+        1,
+        None,
+        finished - 5,
+        finished,
+    ));
     s
 }
 
