@@ -56,11 +56,9 @@ impl fmt::Display for ApiError {
                 if causes.len() == 1 {
                     f.write_str(&causes[0])
                 } else {
-                    for (i, c) in causes.iter().enumerate() {
-                        if i > 0 {
-                            f.write_str("\n")?;
-                        }
-                        write!(f, "* {c}")?;
+                    // kubectl's MultilineError: the header line, then one `* cause` per line.
+                    for c in causes {
+                        write!(f, "\n* {c}")?;
                     }
                     Ok(())
                 }

@@ -256,15 +256,16 @@ fn watch(ctx: &mut Ctx, a: GetArgs) {
     let pos = ctx.cluster.open_watch();
     let mut cursor = pos;
     let limit = ctx.cluster.now() + SimDuration::from_secs(WATCH_CAP_SECS);
+    let mut steps = 0;
     while let Some(work) = ctx.cluster.world.timers.next_work_time() {
         if work > limit {
             break;
         }
-        match ctx.cluster.step() {
+        match super::wait::step_bounded(ctx, &mut steps) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => {
-                ctx.fail(Failure::plain(e.0));
+            Err(f) => {
+                ctx.fail(f);
                 break;
             }
         }

@@ -370,6 +370,16 @@ fn bad_input_changes_nothing_and_never_panics() {
 }
 
 #[test]
+fn following_the_cluster_is_bounded_by_the_instant_limit() {
+    let mut c = cluster();
+    add_pod(&mut c, "sleeper", "busybox", Some(vec!["sleep", "3600"]));
+    c.advance(SimDuration::from_secs(5)).unwrap();
+    c.limits.instants_per_call = 0;
+    let e = err(&mut c, "delete pod sleeper");
+    assert!(e.starts_with("pod \"sleeper\" deleted\nerror: stopped after 0 instants at "), "{e}");
+}
+
+#[test]
 fn later_verbs_say_they_are_not_available_yet() {
     let mut c = cluster();
     assert_eq!(

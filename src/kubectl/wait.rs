@@ -19,6 +19,7 @@ pub fn advance_until(
     deadline: SimTime,
     mut done: impl FnMut(&Ctx) -> bool,
 ) -> Result<bool, Failure> {
+    let mut steps = 0;
     loop {
         if done(ctx) {
             return Ok(true);
@@ -26,7 +27,7 @@ pub fn advance_until(
         let next = ctx.cluster.world.timers.next_time();
         match next {
             Some(t) if t <= deadline => {
-                ctx.cluster.step().map_err(|e| Failure::plain(e.0))?;
+                step_bounded(ctx, &mut steps)?;
             }
             _ => {
                 // Nothing more happens before the deadline: let the clock run out.
@@ -38,6 +39,20 @@ pub fn advance_until(
             }
         }
     }
+}
+
+/// One `cluster.step()`, counted against the cluster's `instants_per_call` limit so a
+/// command that follows the cluster can never loop forever.
+pub fn step_bounded(ctx: &mut Ctx, steps: &mut usize) -> Result<bool, Failure> {
+    *steps += 1;
+    if *steps > ctx.cluster.limits.instants_per_call {
+        return Err(Failure::plain(format!(
+            "stopped after {} instants at {} (limit instants_per_call): something keeps waking the cluster",
+            ctx.cluster.limits.instants_per_call,
+            ctx.cluster.now()
+        )));
+    }
+    ctx.cluster.step().map_err(|e| Failure::plain(e.0))
 }
 
 /// `timed out waiting for the condition on pods/x`.
