@@ -19,9 +19,10 @@ klab REPL — a simulated Kubernetes 1.32 cluster in virtual time.
 
   kubectl get pods        run a kubectl command (also: k get pods)
   apply(read_file(\"x.yaml\"))   any Rhai expression using the script API:
-      cluster() add_node() remove_node() kubectl() apply() exec() get() list() pods()
-      events() logs() read_file() now() elapsed() advance(\"30s\") step() settle()
-      wait_for(|| cond, \"5m\") assert() assert_eq() assert_ne() expect_error()
+      cluster() add_node() remove_node() node_down() node_up() kubectl() apply()
+      exec() get() list() pods() events() logs() read_file() kill() define_image()
+      now() elapsed() advance(\"30s\") step() settle() wait_for(|| cond, \"5m\")
+      schedule_next() assert() assert_eq() assert_ne() expect_error()
   :reset                  a fresh default cluster and an empty scope
   :help                   this text
   :quit                   leave (or Ctrl-D); Ctrl-C clears the line

@@ -1,7 +1,8 @@
 //! The script API (DESIGN.md "Script API (v1 — stable)"): registration, and the argument
 //! conversions every function shares. The functions themselves live by theme in
 //! `api_cluster.rs` (clusters, nodes, time), `api_objects.rs` (kubectl, objects, events,
-//! files), `api_assert.rs` (assertions) and `api_cron.rs` (`schedule_next`).
+//! files), `api_runtime.rs` (`define_image`, `kill`), `api_assert.rs` (assertions) and
+//! `api_cron.rs` (`schedule_next`).
 
 use super::Shared;
 use crate::api::Kind;
@@ -28,6 +29,7 @@ pub(crate) fn register(engine: &mut Engine, shared: &Rc<Shared>) {
     super::api_objects::register(engine, shared);
     super::api_assert::register(engine, shared);
     super::api_cron::register(engine);
+    super::api_runtime::register(engine, shared);
 
     // A lesson's prose block N, shown when execution first reaches it (see lesson.rs).
     let s = shared.clone();

@@ -1,5 +1,6 @@
 //! Script API: the cluster, its nodes and simulated time — `cluster`, `add_node`,
-//! `remove_node`, `now`, `elapsed`, `advance`, `step`, `settle`, `wait_for`.
+//! `remove_node`, `node_down`, `node_up`, `now`, `elapsed`, `advance`, `step`, `settle`,
+//! `wait_for`.
 
 use super::api::{check_keys, duration_arg, fail, string_option, RhaiResult};
 use super::Shared;
@@ -65,13 +66,25 @@ pub(super) fn register(engine: &mut Engine, shared: &Rc<Shared>) {
         move |ctx: NativeCallContext, f: FnPtr, timeout: Dynamic| wait_for(&s, &ctx, &f, &timeout),
     );
 
-    // REGISTRATION POINT for the runtime work (DESIGN.md): `node_down(name)`, `node_up(name)`,
-    // `kill(pod[, container[, code]])` and `define_image(pattern, #{run, exit, ready_after,
-    // on_sigterm})` are registered here once `crate::runtime` implements them.
+    let s = shared.clone();
+    engine.register_fn("node_down", move |name: &str| -> RhaiResult<()> {
+        s.cluster_mut()?.node_down(name).map_err(|e| fail(e.0))
+    });
+    let s = shared.clone();
+    engine.register_fn("node_up", move |name: &str| -> RhaiResult<()> {
+        s.cluster_mut()?.node_up(name).map_err(|e| fail(e.0))
+    });
 }
 
+/// A fresh cluster in place of the current one. Images the script defined stay defined:
+/// `define_image` describes the script's world, not one cluster.
 fn replace_cluster(shared: &Shared, config: ClusterConfig) -> RhaiResult<()> {
-    *shared.cluster_mut()? = Cluster::new(config);
+    let mut cluster = shared.cluster_mut()?;
+    let images = std::mem::take(&mut cluster.world.runtime.images);
+    *cluster = Cluster::new(config);
+    for rule in images.into_iter().rev() {
+        cluster.world.runtime.define_image(rule);
+    }
     Ok(())
 }
 

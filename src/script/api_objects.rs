@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// The namespace the script API works in, as kubectl does without `-n`.
-const NAMESPACE: &str = "default";
+pub(super) const NAMESPACE: &str = "default";
 
 pub(super) fn register(engine: &mut Engine, shared: &Rc<Shared>) {
     let s = shared.clone();

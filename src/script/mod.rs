@@ -10,6 +10,7 @@ mod api_assert;
 mod api_cluster;
 mod api_cron;
 mod api_objects;
+mod api_runtime;
 pub mod convert;
 pub mod engine;
 pub mod report;

@@ -333,3 +333,25 @@ fn schedule_next_throws_the_api_servers_validation_error() {
         "spec.timeZone: Invalid value: \"Mars/Phobos\": unknown time zone Mars/Phobos"
     );
 }
+
+#[test]
+fn defined_images_survive_a_new_cluster_in_their_order() {
+    let s = run_ok(
+        r#"
+        define_image("a:*", #{run: "30s", exit: 1});
+        define_image("b:*", #{run: ()});
+        cluster(#{nodes: 1});
+        expect_error(|| define_image("c:*", #{colour: "red"}), "unknown option");
+        expect_error(|| kill("web", "app", 300), "0-255");
+        "#,
+    );
+    let patterns: Vec<String> = s.with_cluster(|c| {
+        c.world
+            .runtime
+            .images
+            .iter()
+            .map(|r| r.pattern.clone())
+            .collect()
+    });
+    assert_eq!(patterns, ["b:*", "a:*"]);
+}
