@@ -7,10 +7,15 @@ pub mod controllers;
 pub mod cron;
 pub mod events;
 pub mod kubectl;
+pub mod lesson;
+pub mod output;
 pub mod print;
+pub mod repl;
 pub mod runtime;
+pub mod script;
 pub mod sim;
 pub mod store;
+pub mod suite;
 pub mod world;
 
 pub use cluster::{Cluster, ClusterConfig, SimError};

@@ -1,1 +1,143 @@
-fn main() {}
+//! The `klab` command: arguments and exit codes only; the work is in the library.
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use klab::lesson::{run_file, RunOptions};
+use klab::output::Output;
+use klab::script::ScriptLimits;
+use klab::suite::{self, SuiteOptions};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A Kubernetes 1.32 workload lab: a simulated cluster in virtual time, driven by Rhai.
+#[derive(Parser)]
+#[command(name = "klab", version)]
+struct Cli {
+    /// Seed of the default cluster (pod name suffixes, uids, scheduling ties, random images).
+    #[arg(long, global = true, default_value_t = 0, value_name = "N")]
+    seed: u64,
+    /// Rhai operations a script (or one REPL input) may run before it is stopped.
+    #[arg(long, global = true, value_name = "N", default_value_t = ScriptLimits::default().max_operations)]
+    max_operations: u64,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run scripts or lessons, each in a fresh cluster
+    ///
+    /// Prints each lesson cell's prose, then the output of its code (kubectl, print).
+    /// Stops at the first file that fails.
+    Run {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Print only errors.
+        #[arg(long)]
+        quiet: bool,
+        /// Wait for Enter before each lesson cell.
+        #[arg(long)]
+        step: bool,
+    },
+    /// Run every .rhai file under the paths as a test
+    ///
+    /// Files are found recursively and run in sorted order, each in a fresh cluster. One
+    /// line per file (`ok   FILE` / `FAIL FILE` with the transcript tail and the error), then
+    /// `N passed, M failed`. Wall times per file are printed only when stdout is a
+    /// terminal, so captured output is reproducible.
+    Test {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Exit codes of `klab`.
+const OK: u8 = 0;
+const FAILED: u8 = 1;
+const USAGE: u8 = 2;
+
+fn after_help() -> String {
+    format!(
+        "Without a command, klab starts the REPL.\n\n\
+         Exit codes:\n  0  success\n  1  a script failed (assertion, uncaught error, limit) or a test failed\n  \
+         2  usage error (bad arguments, unreadable file)\n\n\
+         Script limits (--max-operations changes the first): {}.\n\
+         Scripts have no wall clock: time is simulated and moves only through advance, step,\n\
+         settle, wait_for and kubectl commands that wait.",
+        ScriptLimits::default().describe()
+    )
+}
+
+fn main() -> ExitCode {
+    let matches = Cli::command().after_help(after_help()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let limits = ScriptLimits {
+        max_operations: cli.max_operations,
+        ..ScriptLimits::default()
+    };
+    let code = match cli.command {
+        None => repl(cli.seed, limits),
+        Some(Command::Run { files, quiet, step }) => run(&files, cli.seed, limits, quiet, step),
+        Some(Command::Test { paths }) => test(&paths, cli.seed, limits),
+    };
+    ExitCode::from(code)
+}
+
+fn repl(seed: u64, limits: ScriptLimits) -> u8 {
+    match klab::repl::run(&klab::repl::ReplOptions { seed, limits }) {
+        Ok(()) => OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            USAGE
+        }
+    }
+}
+
+fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, quiet: bool, step: bool) -> u8 {
+    if let Some(missing) = files.iter().find(|f| !f.is_file()) {
+        eprintln!("error: cannot read {}: no such file", missing.display());
+        return USAGE;
+    }
+    let output = if quiet {
+        Output::quiet()
+    } else {
+        Output::terminal()
+    };
+    let options = RunOptions {
+        seed,
+        output: output.clone(),
+        limits,
+        step,
+    };
+    for file in files {
+        if let Err(failure) = run_file(file, &options) {
+            output.error(&failure.to_string());
+            return FAILED;
+        }
+    }
+    OK
+}
+
+fn test(paths: &[PathBuf], seed: u64, limits: ScriptLimits) -> u8 {
+    let files = match suite::collect(paths) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    let options = SuiteOptions {
+        seed,
+        limits,
+        timing: std::io::stdout().is_terminal(),
+    };
+    let summary = suite::run(&files, &options, &Output::terminal());
+    if summary.failed > 0 {
+        FAILED
+    } else {
+        OK
+    }
+}

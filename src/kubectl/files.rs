@@ -1,0 +1,146 @@
+//! `-f FILE|DIR|-`: reading manifests as kubectl's resource builder does (a directory gives
+//! its `.json`/`.yaml`/`.yml` files in lexical order, `-R` descends), then decoding each
+//! document. Paths in messages are the ones the user typed.
+
+use super::errors::Failure;
+use super::Env;
+use crate::api::manifest::{self, Decoded};
+use std::path::{Path, PathBuf};
+
+/// Extensions kubectl reads from a directory (`resource.FileExtensions`).
+const EXTENSIONS: &[&str] = &["json", "yaml", "yml"];
+
+/// One manifest source: the name kubectl shows (`x.yaml`, `dir/a.yaml`, `STDIN`) and its text.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+/// A decoded document and the source it came from.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    pub source: String,
+    pub decoded: Decoded,
+}
+
+fn resolve(env: &Env, path: &str) -> PathBuf {
+    let p = Path::new(path);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        env.base_dir.join(p)
+    }
+}
+
+fn walk(
+    dir: &Path,
+    shown: &str,
+    recursive: bool,
+    out: &mut Vec<(PathBuf, String)>,
+) -> Result<(), Failure> {
+    let mut entries: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
+        .map_err(|e| Failure::plain(format!("error reading {shown}: {e}")))?
+        .filter_map(|e| e.ok())
+        .map(|e| (e.file_name().to_string_lossy().to_string(), e.path()))
+        .collect();
+    entries.sort();
+    for (name, path) in entries {
+        let shown_child = format!("{}/{name}", shown.trim_end_matches('/'));
+        if path.is_dir() {
+            if recursive {
+                walk(&path, &shown_child, recursive, out)?;
+            }
+            continue;
+        }
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if EXTENSIONS.contains(&ext) {
+            out.push((path, shown_child));
+        }
+    }
+    Ok(())
+}
+
+/// Reads every `-f` argument into sources, in order.
+pub fn read_sources(env: &Env, files: &[String], recursive: bool) -> Result<Vec<Source>, Failure> {
+    let mut sources = Vec::new();
+    for f in files {
+        if f == "-" {
+            let text = env
+                .stdin
+                .clone()
+                .ok_or_else(|| Failure::plain("-f - reads standard input, and this command has none (in a script, use apply(yaml))"))?;
+            sources.push(Source {
+                name: "STDIN".into(),
+                text,
+            });
+            continue;
+        }
+        if f.starts_with("http://") || f.starts_with("https://") {
+            return Err(Failure::plain(format!(
+                "klab cannot fetch {f}: it has no network; save the manifest to a file"
+            )));
+        }
+        let path = resolve(env, f);
+        if !path.exists() {
+            return Err(Failure::plain(format!("the path \"{f}\" does not exist")));
+        }
+        if path.is_dir() {
+            let mut found = Vec::new();
+            walk(&path, f, recursive, &mut found)?;
+            for (p, shown) in found {
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| Failure::plain(format!("error reading {shown}: {e}")))?;
+                sources.push(Source { name: shown, text });
+            }
+        } else {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| Failure::plain(format!("error reading {f}: {e}")))?;
+            sources.push(Source {
+                name: f.clone(),
+                text,
+            });
+        }
+    }
+    Ok(sources)
+}
+
+/// Reads and decodes every document. A source that fails to decode is one failure; the
+/// others still count (kubectl's builder continues on error).
+pub fn read_docs(env: &Env, files: &[String], recursive: bool) -> (Vec<Doc>, Vec<Failure>) {
+    let sources = match read_sources(env, files, recursive) {
+        Ok(s) => s,
+        Err(f) => return (Vec::new(), vec![f]),
+    };
+    let mut docs = Vec::new();
+    let mut failures = Vec::new();
+    for s in sources {
+        match manifest::decode(&s.text, &s.name) {
+            Ok(decoded) => docs.extend(decoded.into_iter().map(|d| Doc {
+                source: s.name.clone(),
+                decoded: d,
+            })),
+            Err(msg) => failures.push(Failure::plain(msg)),
+        }
+    }
+    (docs, failures)
+}
+
+/// The namespace a decoded object goes to: its own, else `-n`, else `default`; kubectl
+/// refuses a manifest whose namespace differs from an explicit `-n`.
+pub fn namespace_for(
+    obj: &crate::api::Object,
+    ns: &str,
+    explicit: bool,
+) -> Result<String, Failure> {
+    if !obj.kind().namespaced() {
+        return Ok(String::new());
+    }
+    match obj.meta().namespace.as_deref().filter(|n| !n.is_empty()) {
+        Some(own) if explicit && own != ns => Err(Failure::plain(format!(
+            "the namespace from the provided object \"{own}\" does not match the namespace \"{ns}\". You must pass '--namespace={own}' to perform this operation."
+        ))),
+        Some(own) => Ok(own.to_string()),
+        None => Ok(ns.to_string()),
+    }
+}

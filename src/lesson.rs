@@ -1,0 +1,267 @@
+//! Lessons: Rhai scripts whose prose lives in `//!` comment lines (Markdown). A prose block
+//! and the code after it form a cell; `klab run` prints each block when execution first
+//! reaches it, then the output of the code that follows, like a notebook run top to bottom.
+//!
+//! The file stays one Rhai program (variables flow between cells): each prose block's first
+//! line becomes a `__cell(N);` call and its other lines become empty, so every code line
+//! keeps its line and column for error messages.
+
+use crate::output::Output;
+use crate::script::{Failure, ScriptLimits, Session, SessionOptions};
+use std::ops::RangeInclusive;
+use std::path::Path;
+
+/// The marker that starts a prose line.
+pub const PROSE_MARKER: &str = "//!";
+
+/// One prose block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prose {
+    /// 1-based lines of the file the block spans (blank lines inside included).
+    pub lines: RangeInclusive<usize>,
+    /// The text with the markers removed (Markdown).
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lesson {
+    /// The program to run: the file with each prose block turned into `__cell(N);`.
+    pub code: String,
+    pub prose: Vec<Prose>,
+}
+
+impl Lesson {
+    /// Splits a script into prose blocks and the program that runs them. A script without
+    /// prose is a lesson with no cells: its code is the file unchanged.
+    pub fn parse(source: &str) -> Lesson {
+        let lines: Vec<&str> = source.split('\n').collect();
+        let prose_at = prose_lines(&lines);
+        let mut code: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let mut prose = Vec::new();
+        let mut i = 0;
+        while i < lines.len() {
+            if !prose_at[i] {
+                i += 1;
+                continue;
+            }
+            // The block runs to its last prose line; blank lines between prose lines belong to it.
+            let start = i;
+            let mut end = i;
+            let mut j = i + 1;
+            while j < lines.len() && (prose_at[j] || lines[j].trim().is_empty()) {
+                if prose_at[j] {
+                    end = j;
+                }
+                j += 1;
+            }
+            let text: Vec<&str> = (start..=end)
+                .map(|k| {
+                    if prose_at[k] {
+                        strip_marker(lines[k])
+                    } else {
+                        ""
+                    }
+                })
+                .collect();
+            for line in code.iter_mut().take(end + 1).skip(start) {
+                line.clear();
+            }
+            code[start] = format!("__cell({});", prose.len());
+            prose.push(Prose {
+                lines: start + 1..=end + 1,
+                text: text.join("\n"),
+            });
+            i = end + 1;
+        }
+        Lesson {
+            code: code.join("\n"),
+            prose,
+        }
+    }
+}
+
+/// The text of a prose line: after the marker and one space.
+fn strip_marker(line: &str) -> &str {
+    let rest = line.trim_start().strip_prefix(PROSE_MARKER).unwrap_or("");
+    let rest = rest.strip_prefix(' ').unwrap_or(rest);
+    rest.trim_end_matches('\r')
+}
+
+/// Which lines are prose: they start with the marker and do not sit inside a string
+/// literal or a block comment (a YAML document in a backtick string may hold anything).
+fn prose_lines(lines: &[&str]) -> Vec<bool> {
+    let mut state = Lex::Code;
+    lines
+        .iter()
+        .map(|line| {
+            let is_prose = state == Lex::Code && line.trim_start().starts_with(PROSE_MARKER);
+            if !is_prose {
+                state = scan_line(line, state);
+            }
+            is_prose
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Lex {
+    Code,
+    /// Inside `"…"` continued with a trailing backslash.
+    Quoted,
+    /// Inside a back-ticked multi-line string.
+    Backtick,
+    /// Inside `/* … */`, which nests in Rhai.
+    Comment(u32),
+}
+
+/// The lexical state after `line`, starting in `state`.
+fn scan_line(line: &str, mut state: Lex) -> Lex {
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (c, next) = (chars[i], chars.get(i + 1).copied());
+        match state {
+            Lex::Code => match (c, next) {
+                ('/', Some('/')) => return Lex::Code,
+                ('/', Some('*')) => {
+                    state = Lex::Comment(1);
+                    i += 1;
+                }
+                ('"', _) => state = Lex::Quoted,
+                ('`', _) => state = Lex::Backtick,
+                ('\'', _) => {
+                    // A character literal: skip to its closing quote.
+                    i += 1;
+                    while i < chars.len() && chars[i] != '\'' {
+                        i += if chars[i] == '\\' { 2 } else { 1 };
+                    }
+                }
+                _ => {}
+            },
+            Lex::Quoted => match c {
+                '\\' => i += 1,
+                '"' => state = Lex::Code,
+                _ => {}
+            },
+            Lex::Backtick => {
+                if c == '`' {
+                    state = Lex::Code;
+                }
+            }
+            Lex::Comment(depth) => match (c, next) {
+                ('*', Some('/')) => {
+                    state = if depth == 1 {
+                        Lex::Code
+                    } else {
+                        Lex::Comment(depth - 1)
+                    };
+                    i += 1;
+                }
+                ('/', Some('*')) => {
+                    state = Lex::Comment(depth + 1);
+                    i += 1;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    // A quoted string continues only after a trailing backslash.
+    if state == Lex::Quoted && !line.trim_end_matches('\r').ends_with('\\') {
+        state = Lex::Code;
+    }
+    state
+}
+
+/// How `klab run` and `klab test` run a file.
+#[derive(Clone)]
+pub struct RunOptions {
+    pub seed: u64,
+    pub output: Output,
+    pub limits: ScriptLimits,
+    /// Wait for Enter before each cell.
+    pub step: bool,
+}
+
+impl RunOptions {
+    pub fn new(seed: u64, output: Output) -> Self {
+        RunOptions {
+            seed,
+            output,
+            limits: ScriptLimits::default(),
+            step: false,
+        }
+    }
+}
+
+/// Runs one script or lesson file in a fresh session (a fresh default cluster seeded by
+/// `options.seed`), with paths relative to the file's folder. Output goes to
+/// `options.output`; the failure, if any, is returned for the caller to show.
+pub fn run_file(path: &Path, options: &RunOptions) -> Result<(), Failure> {
+    let source = std::fs::read_to_string(path)
+        .map_err(|e| Failure::message(format!("cannot read {}: {e}", path.display())))?;
+    let base_dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut session = Session::new(SessionOptions {
+        seed: options.seed,
+        base_dir,
+        output: options.output.clone(),
+        limits: options.limits.clone(),
+        step: options.step,
+    });
+    session
+        .run(&path.display().to_string(), &source)
+        .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_blocks_become_cell_calls_on_the_same_lines() {
+        let source = "//! # Title\n//!\n//! Intro.\nlet x = 1;\n\n//! Next\n\nprint(x);\n";
+        let lesson = Lesson::parse(source);
+        assert_eq!(
+            lesson.code,
+            "__cell(0);\n\n\nlet x = 1;\n\n__cell(1);\n\nprint(x);\n"
+        );
+        assert_eq!(lesson.prose.len(), 2);
+        assert_eq!(lesson.prose[0].text, "# Title\n\nIntro.");
+        assert_eq!(lesson.prose[0].lines, 1..=3);
+        assert_eq!(lesson.prose[1].text, "Next");
+        assert_eq!(lesson.prose[1].lines, 6..=6);
+    }
+
+    #[test]
+    fn blank_lines_between_prose_lines_join_one_block() {
+        let lesson = Lesson::parse("//! a\n\n//! b\nlet x = 1;");
+        assert_eq!(lesson.prose.len(), 1);
+        assert_eq!(lesson.prose[0].text, "a\n\nb");
+    }
+
+    #[test]
+    fn markers_inside_strings_and_block_comments_are_not_prose() {
+        let source = "let y = `\n//! not prose\n`;\n/* \n//! nor this\n*/\nlet s = \"a\\\n//! nor this\";\n//! prose";
+        let lesson = Lesson::parse(source);
+        assert_eq!(lesson.prose.len(), 1);
+        assert_eq!(lesson.prose[0].text, "prose");
+        assert_eq!(lesson.prose[0].lines, 9..=9);
+    }
+
+    #[test]
+    fn a_script_without_prose_is_unchanged() {
+        let source = "let x = 1; // a comment\n/// doc\nfn f() {}\n";
+        assert_eq!(Lesson::parse(source).code, source);
+    }
+
+    #[test]
+    fn code_lines_keep_their_text_so_positions_stay_the_users() {
+        let source = "  //! indented prose\n  let x = 1;\r\n";
+        let lesson = Lesson::parse(source);
+        assert_eq!(lesson.code.split('\n').nth(1), Some("  let x = 1;\r"));
+        assert_eq!(lesson.prose[0].text, "indented prose");
+    }
+}

@@ -1,0 +1,136 @@
+//! The script API (DESIGN.md "Script API (v1 — stable)"): registration, and the argument
+//! conversions every function shares. The functions themselves live by theme in
+//! `api_cluster.rs` (clusters, nodes, time), `api_objects.rs` (kubectl, objects, events,
+//! files), `api_runtime.rs` (`define_image`, `kill`), `api_assert.rs` (assertions) and
+//! `api_cron.rs` (`schedule_next`).
+
+use super::Shared;
+use crate::api::Kind;
+use crate::sim::{parse_duration, SimDuration};
+use rhai::{Dynamic, Engine, EvalAltResult, Position, INT};
+use std::io::BufRead;
+use std::rc::Rc;
+
+pub(crate) type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
+
+/// An error a script can catch (`expect_error`) or that stops it with `message`.
+pub(crate) fn fail(message: impl Into<String>) -> Box<EvalAltResult> {
+    EvalAltResult::ErrorRuntime(message.into().into(), Position::NONE).into()
+}
+
+/// Registers the whole script API on `engine`, acting on `shared`'s cluster.
+pub(crate) fn register(engine: &mut Engine, shared: &Rc<Shared>) {
+    let out = shared.output.clone();
+    engine.on_print(move |text| out.text(text));
+    let out = shared.output.clone();
+    engine.on_debug(move |text, _, _| out.text(text));
+
+    super::api_cluster::register(engine, shared);
+    super::api_objects::register(engine, shared);
+    super::api_assert::register(engine, shared);
+    super::api_cron::register(engine);
+    super::api_runtime::register(engine, shared);
+
+    // A lesson's prose block N, shown when execution first reaches it (see lesson.rs).
+    let s = shared.clone();
+    engine.register_fn("__cell", move |n: INT| show_cell(&s, n));
+}
+
+fn show_cell(shared: &Shared, n: INT) {
+    let text = {
+        let mut prose = shared.prose.borrow_mut();
+        match usize::try_from(n).ok().and_then(|i| prose.get_mut(i)) {
+            Some((text, shown)) if !*shown => {
+                *shown = true;
+                text.clone()
+            }
+            _ => return,
+        }
+    };
+    if shared.step && n > 0 {
+        // `klab run --step`: the learner reads the previous cell's output first.
+        eprint!("-- press Enter for the next cell --");
+        let mut line = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut line);
+    }
+    shared.output.prose(&text);
+}
+
+/// Runs a kubectl line on the current cluster and prints what it printed. Err is kubectl's
+/// error text.
+pub(crate) fn run_kubectl(
+    shared: &Shared,
+    line: &str,
+    stdin: Option<String>,
+) -> Result<String, String> {
+    let env = crate::kubectl::Env {
+        base_dir: shared.base_dir.clone(),
+        stdin,
+    };
+    let result = {
+        let mut cluster = shared
+            .cluster
+            .try_borrow_mut()
+            .map_err(|_| "internal error: the cluster is in use".to_string())?;
+        crate::kubectl::run(&mut cluster, line, &env)
+    };
+    if let Ok(text) = &result {
+        shared.output.text(text);
+    }
+    result
+}
+
+/// A duration argument: a string such as `"90s"`, `"5m"`, `"1h30m"`, or whole seconds.
+pub(crate) fn duration_arg(function: &str, value: &Dynamic) -> RhaiResult<SimDuration> {
+    let d = if let Ok(secs) = value.as_int() {
+        SimDuration::from_secs(secs)
+    } else if value.is_string() {
+        let text = value.clone().into_string().unwrap_or_default();
+        parse_duration(&text).map_err(|e| fail(format!("{function}: {e}")))?
+    } else {
+        return Err(fail(format!(
+            "{function}: expected a duration such as \"90s\" or a number of seconds, got {}",
+            value.type_name()
+        )));
+    };
+    if d.0 < 0 {
+        return Err(fail(format!(
+            "{function}: the duration must not be negative ({d})"
+        )));
+    }
+    Ok(d)
+}
+
+/// A kind as kubectl names it (`pods`, `po`, `sts`, `statefulset.apps`, …).
+pub(crate) fn kind_arg(text: &str) -> RhaiResult<Kind> {
+    Kind::parse(text).ok_or_else(|| {
+        fail(format!(
+            "error: the server doesn't have a resource type \"{text}\""
+        ))
+    })
+}
+
+/// A string option from an options map, if present.
+pub(crate) fn string_option(function: &str, key: &str, value: &Dynamic) -> RhaiResult<String> {
+    if value.is_string() {
+        Ok(value.clone().into_string().unwrap_or_default())
+    } else if let Ok(i) = value.as_int() {
+        Ok(i.to_string())
+    } else {
+        Err(fail(format!(
+            "{function}: `{key}` must be a string, got {}",
+            value.type_name()
+        )))
+    }
+}
+
+/// Rejects keys an options map does not know, naming the known ones.
+pub(crate) fn check_keys(function: &str, map: &rhai::Map, known: &[&str]) -> RhaiResult<()> {
+    match map.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(unknown) => Err(fail(format!(
+            "{function}: unknown option `{unknown}` (known: {})",
+            known.join(", ")
+        ))),
+        None => Ok(()),
+    }
+}
