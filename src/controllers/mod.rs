@@ -6,11 +6,16 @@ use crate::api::ObjKey;
 use crate::store::WatchEvent;
 use crate::world::World;
 
+pub mod admission;
 pub mod gc;
 pub mod job;
 pub mod kubelet;
+pub mod nodelifecycle;
+pub mod podgc;
 pub mod scheduler;
+pub mod tainteviction;
 pub mod ttl;
+pub mod volume;
 
 pub trait Controller {
     /// The component name events are recorded under, and the timer target.
@@ -30,5 +35,9 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(gc::GarbageCollector),
         Box::new(job::JobController::default()),
         Box::new(ttl::TtlAfterFinished::default()),
+        Box::new(volume::VolumeController),
+        Box::new(nodelifecycle::NodeLifecycle),
+        Box::new(tainteviction::TaintEviction::default()),
+        Box::new(podgc::PodGc::default()),
     ]
 }
