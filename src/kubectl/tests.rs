@@ -62,12 +62,16 @@ fn pod_object(name: &str, image: &str, command: Option<Vec<&str>>) -> Pod {
     }
 }
 
+/// Creates an object as the API server would (defaulted), and lets the cluster react.
+fn create(c: &mut Cluster, mut obj: Object) {
+    crate::api::defaults::apply_defaults(&mut obj);
+    c.world.create(obj).unwrap();
+    c.reconcile_now().unwrap();
+}
+
 /// A bare pod created straight through the store (no manifest decoding involved).
 fn add_pod(c: &mut Cluster, name: &str, image: &str, command: Option<Vec<&str>>) {
-    c.world
-        .create(Object::Pod(pod_object(name, image, command)))
-        .unwrap();
-    c.reconcile_now().unwrap();
+    create(c, Object::Pod(pod_object(name, image, command)));
 }
 
 fn add_sts(c: &mut Cluster, name: &str, replicas: i32) {
@@ -103,8 +107,7 @@ fn add_sts(c: &mut Cluster, name: &str, replicas: i32) {
         }),
         status: None,
     };
-    c.world.create(Object::StatefulSet(sts)).unwrap();
-    c.reconcile_now().unwrap();
+    create(c, Object::StatefulSet(sts));
 }
 
 fn exists(c: &Cluster, kind: Kind, name: &str) -> bool {
@@ -376,7 +379,10 @@ fn following_the_cluster_is_bounded_by_the_instant_limit() {
     c.advance(SimDuration::from_secs(5)).unwrap();
     c.limits.instants_per_call = 0;
     let e = err(&mut c, "delete pod sleeper");
-    assert!(e.starts_with("pod \"sleeper\" deleted\nerror: stopped after 0 instants at "), "{e}");
+    assert!(
+        e.starts_with("pod \"sleeper\" deleted\nerror: stopped after 0 instants at "),
+        "{e}"
+    );
 }
 
 #[test]
@@ -514,8 +520,7 @@ fn wait_times_out_with_kubectls_text() {
     let mut pod = pod_object("stuck", "nginx", None);
     pod.spec.as_mut().unwrap().node_selector =
         Some(BTreeMap::from([("disk".to_string(), "ssd".to_string())]));
-    c.world.create(Object::Pod(pod)).unwrap();
-    c.reconcile_now().unwrap();
+    create(&mut c, Object::Pod(pod));
     let start = c.now();
     assert_eq!(
         err(&mut c, "wait --for=condition=Ready pod/stuck --timeout=5s"),
