@@ -737,3 +737,108 @@ fn apply_reads_files_and_directories_relative_to_base_dir() {
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(out.unwrap(), "pod/a created\npod/b created\n");
 }
+
+const STS: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  replicas: 1
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+";
+
+#[test]
+fn apply_refuses_unknown_fields_with_the_servers_strict_decoding_error() {
+    let mut c = cluster();
+    let bad = BARE_POD.replace("  - name: nginx\n", "  - name: nginx\n    bogus: 1\n");
+    assert_eq!(
+        apply(&mut c, &bad).unwrap_err(),
+        "Error from server (BadRequest): error when creating \"STDIN\": Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.containers[0].bogus\""
+    );
+    assert!(!exists(&c, Kind::Pod, "web"));
+    // A kind klab does not serve is reported after the documents that could be applied.
+    let two =
+        format!("{BARE_POD}---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n");
+    assert_eq!(
+        apply(&mut c, &two).unwrap_err(),
+        "pod/web created\nerror: resource mapping not found for name: \"d\" namespace: \"\" from \"STDIN\": no matches for kind \"Deployment\" in version \"apps/v1\"\nensure CRDs are installed first"
+    );
+}
+
+#[test]
+fn apply_of_a_legacy_version_warns_before_the_result() {
+    let mut c = cluster();
+    let cj = "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: hello\nspec:\n  schedule: '*/1 * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n          - name: hello\n            image: busybox\n";
+    let out = apply(&mut c, cj).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("Warning: batch/v1beta1 CronJob"),
+        "{out}"
+    );
+    assert_eq!(lines[1], "cronjob.batch/hello created");
+    // The recorded configuration names the served version, so a re-apply is unchanged.
+    assert!(apply(&mut c, cj)
+        .unwrap()
+        .ends_with("cronjob.batch/hello unchanged\n"));
+}
+
+#[test]
+fn apply_of_an_immutable_change_is_the_validation_error_and_changes_nothing_fact_104() {
+    let mut c = cluster();
+    assert_eq!(
+        apply(&mut c, STS).unwrap(),
+        "statefulset.apps/web created\n"
+    );
+    let rv = c
+        .object(&ObjKey::new(Kind::StatefulSet, "default", "web"))
+        .unwrap()
+        .meta()
+        .resource_version
+        .clone();
+    assert_eq!(
+        apply(&mut c, &STS.replace("app: web", "app: other")).unwrap_err(),
+        format!(
+            "The StatefulSet \"web\" is invalid: spec: Forbidden: {}",
+            crate::api::validation::STATEFULSET_FORBIDDEN_UPDATE
+        )
+    );
+    let after = c
+        .object(&ObjKey::new(Kind::StatefulSet, "default", "web"))
+        .unwrap()
+        .meta()
+        .resource_version
+        .clone();
+    assert_eq!(rv, after);
+}
+
+#[test]
+fn apply_puts_back_what_the_manifest_says_after_a_scale() {
+    let mut c = cluster();
+    apply(&mut c, STS).unwrap();
+    assert_eq!(
+        ok(&mut c, "scale sts web --replicas=3"),
+        "statefulset.apps/web scaled\n"
+    );
+    assert_eq!(
+        apply(&mut c, STS).unwrap(),
+        "statefulset.apps/web configured\n"
+    );
+    let sts = c
+        .object(&ObjKey::new(Kind::StatefulSet, "default", "web"))
+        .unwrap();
+    assert_eq!(
+        sts.stateful_set().unwrap().spec.as_ref().unwrap().replicas,
+        Some(1)
+    );
+}
