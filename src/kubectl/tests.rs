@@ -842,3 +842,33 @@ fn apply_puts_back_what_the_manifest_says_after_a_scale() {
         Some(1)
     );
 }
+
+#[test]
+fn exec_prints_output_and_fails_with_the_exit_code() {
+    let mut c = cluster();
+    add_pod(&mut c, "web", "nginx", None);
+    c.advance(SimDuration::from_secs(3)).unwrap();
+    assert_eq!(ok(&mut c, "exec -it web -- hostname"), "web\n");
+    assert_eq!(
+        err(&mut c, "exec web -- sh -c 'echo hi; exit 3'"),
+        "hi\ncommand terminated with exit code 3"
+    );
+    assert_eq!(
+        err(&mut c, "exec web -c nope -- ls"),
+        "Error from server (BadRequest): container nope is not valid for pod web"
+    );
+}
+
+#[test]
+fn logs_print_the_container_output_and_tail() {
+    let mut c = cluster();
+    add_pod(
+        &mut c,
+        "echoer",
+        "busybox",
+        Some(vec!["sh", "-c", "echo hello; echo world; sleep 3600"]),
+    );
+    c.advance(SimDuration::from_secs(3)).unwrap();
+    assert_eq!(ok(&mut c, "logs echoer"), "hello\nworld\n");
+    assert_eq!(ok(&mut c, "logs pod/echoer --tail=1"), "world\n");
+}
