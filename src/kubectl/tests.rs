@@ -872,3 +872,20 @@ fn logs_print_the_container_output_and_tail() {
     assert_eq!(ok(&mut c, "logs echoer"), "hello\nworld\n");
     assert_eq!(ok(&mut c, "logs pod/echoer --tail=1"), "world\n");
 }
+
+#[test]
+fn get_jobs_watch_prints_running_then_complete_fact_128() {
+    let mut c = cluster();
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: busybox\n        command: [\"sleep\", \"5\"]\n";
+    assert_eq!(apply(&mut c, job).unwrap(), "job.batch/pi created\n");
+    let out = ok(&mut c, "get jobs -w");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "NAME   STATUS    COMPLETIONS   DURATION   AGE");
+    assert_eq!(lines[1], "pi     Running   0/1           0s         0s");
+    let last = lines.last().unwrap();
+    assert!(last.starts_with("pi     Complete   1/1"), "{out}");
+    assert_eq!(
+        ok(&mut c, "wait --for=condition=complete job/pi"),
+        "job.batch/pi condition met\n"
+    );
+}
