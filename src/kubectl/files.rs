@@ -110,7 +110,7 @@ pub fn read_sources(env: &Env, files: &[String], recursive: bool) -> Result<Vec<
 /// (an unknown field, a wrong type), which kubectl reports when it sends that object.
 #[derive(Clone, Debug)]
 pub enum Item {
-    Doc(Doc),
+    Doc(Box<Doc>),
     Rejected {
         kind: crate::api::Kind,
         name: String,
@@ -131,10 +131,10 @@ pub fn read_items(env: &Env, files: &[String], recursive: bool) -> (Vec<Item>, V
     for s in sources {
         for outcome in manifest::decode_each(&s.text, &s.name) {
             match outcome {
-                Ok(d) => items.push(Item::Doc(Doc {
+                Ok(d) => items.push(Item::Doc(Box::new(Doc {
                     source: s.name.clone(),
                     decoded: d,
-                })),
+                }))),
                 Err(DocError::BadRequest {
                     kind,
                     name,
