@@ -889,3 +889,40 @@ fn get_jobs_watch_prints_running_then_complete_fact_128() {
         "job.batch/pi condition met\n"
     );
 }
+
+const LONG_JOB: &str = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: long
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: busybox
+        command: [\"sleep\", \"3600\"]
+";
+
+#[test]
+fn foreground_delete_waits_for_the_dependents() {
+    let mut c = cluster();
+    apply(&mut c, LONG_JOB).unwrap();
+    c.advance(SimDuration::from_secs(5)).unwrap();
+    let start = c.now();
+    assert_eq!(ok(&mut c, "delete job long --cascade=foreground"), "job.batch \"long\" deleted\n");
+    assert!(!exists(&c, Kind::Job, "long"));
+    assert_eq!(ok(&mut c, "get pods"), "No resources found in default namespace.\n");
+    // The pod's `sleep` ignores SIGTERM: the job goes only after its grace period.
+    assert_eq!((c.now() - start).secs(), 30);
+}
+
+#[test]
+fn orphan_delete_leaves_the_pods() {
+    let mut c = cluster();
+    apply(&mut c, LONG_JOB).unwrap();
+    c.advance(SimDuration::from_secs(5)).unwrap();
+    assert_eq!(ok(&mut c, "delete job long --cascade=orphan"), "job.batch \"long\" deleted\n");
+    assert!(!exists(&c, Kind::Job, "long"));
+    assert!(ok(&mut c, "get pods").contains("Running"));
+}
