@@ -910,9 +910,15 @@ fn foreground_delete_waits_for_the_dependents() {
     apply(&mut c, LONG_JOB).unwrap();
     c.advance(SimDuration::from_secs(5)).unwrap();
     let start = c.now();
-    assert_eq!(ok(&mut c, "delete job long --cascade=foreground"), "job.batch \"long\" deleted\n");
+    assert_eq!(
+        ok(&mut c, "delete job long --cascade=foreground"),
+        "job.batch \"long\" deleted\n"
+    );
     assert!(!exists(&c, Kind::Job, "long"));
-    assert_eq!(ok(&mut c, "get pods"), "No resources found in default namespace.\n");
+    assert_eq!(
+        ok(&mut c, "get pods"),
+        "No resources found in default namespace.\n"
+    );
     // The pod's `sleep` ignores SIGTERM: the job goes only after its grace period.
     assert_eq!((c.now() - start).secs(), 30);
 }
@@ -922,7 +928,10 @@ fn orphan_delete_leaves_the_pods() {
     let mut c = cluster();
     apply(&mut c, LONG_JOB).unwrap();
     c.advance(SimDuration::from_secs(5)).unwrap();
-    assert_eq!(ok(&mut c, "delete job long --cascade=orphan"), "job.batch \"long\" deleted\n");
+    assert_eq!(
+        ok(&mut c, "delete job long --cascade=orphan"),
+        "job.batch \"long\" deleted\n"
+    );
     assert!(!exists(&c, Kind::Job, "long"));
     assert!(ok(&mut c, "get pods").contains("Running"));
 }
