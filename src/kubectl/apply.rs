@@ -5,7 +5,7 @@
 
 use super::command::ApplyArgs;
 use super::errors::Failure;
-use super::files::{self, Doc};
+use super::files::{self, Doc, Item};
 use super::{gojson, strategic, Ctx};
 use crate::api::{defaults, validation, Kind, ObjKey, Object};
 use crate::store::ApiError;
@@ -14,13 +14,26 @@ use serde_json::{Map, Value};
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 pub fn run(ctx: &mut Ctx, a: ApplyArgs) {
-    let (docs, mut errs) = files::read_docs(ctx.env, &a.files, a.recursive);
-    if docs.is_empty() && errs.is_empty() {
+    let (items, mut errs) = files::read_items(ctx.env, &a.files, a.recursive);
+    if items.is_empty() && errs.is_empty() {
         ctx.fail(Failure::plain("no objects passed to apply"));
         return;
     }
-    for doc in &docs {
-        if let Err(f) = apply_one(ctx, doc, a.name_output) {
+    for item in &items {
+        let result = match item {
+            Item::Doc(doc) => apply_one(ctx, doc, a.name_output),
+            Item::Rejected { kind, name, error } => {
+                // The server refuses the create (or the patch of an existing object).
+                let key = ObjKey::new(*kind, &ctx.namespace, name);
+                let verb = if ctx.cluster.world.store.get(&key).is_some() {
+                    "patching"
+                } else {
+                    "creating"
+                };
+                Err(files::rejected_failure(error, verb))
+            }
+        };
+        if let Err(f) = result {
             errs.push(f);
         }
     }
@@ -126,12 +139,17 @@ fn apply_one(ctx: &mut Ctx, doc: &Doc, name_output: bool) -> Result<(), Failure>
         defaults::apply_defaults(&mut obj);
         validation::validate_create(&obj)
             .map_err(|e| Failure::api_with_source(e, "creating", source))?;
+        let warnings = validation::warnings_on_create(&obj);
         let now = ctx.cluster.world.now;
         let world = &mut ctx.cluster.world;
         world
             .store
             .create(obj, now, &mut world.rng)
             .map_err(|e| Failure::api_with_source(e, "creating", source))?;
+        // The server's warnings arrive with its answer, before kubectl prints the result.
+        for w in warnings {
+            ctx.line(w);
+        }
         ctx.line(if name_output {
             shown
         } else {

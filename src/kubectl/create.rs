@@ -4,7 +4,7 @@
 
 use super::apply::{check_namespace, object_ref};
 use super::errors::Failure;
-use super::files;
+use super::files::{self, Item};
 use super::Ctx;
 use crate::api::{defaults, validation, Object};
 use k8s_openapi::api::core::v1::{Namespace, NamespaceSpec, NamespaceStatus};
@@ -18,22 +18,33 @@ fn create_object(ctx: &mut Ctx, mut obj: Object, source: &str) -> Result<String,
     defaults::apply_defaults(&mut obj);
     validation::validate_create(&obj)
         .map_err(|e| Failure::api_with_source(e, "creating", source))?;
+    let warnings = validation::warnings_on_create(&obj);
     let now = ctx.cluster.world.now;
     let world = &mut ctx.cluster.world;
     let created = world
         .store
         .create(obj, now, &mut world.rng)
         .map_err(|e| Failure::api_with_source(e, "creating", source))?;
+    for w in warnings {
+        ctx.line(w);
+    }
     Ok(created.name().to_string())
 }
 
 pub fn run_files(ctx: &mut Ctx, file_args: &[String], recursive: bool, name_output: bool) {
-    let (docs, mut errs) = files::read_docs(ctx.env, file_args, recursive);
-    if docs.is_empty() && errs.is_empty() {
+    let (items, mut errs) = files::read_items(ctx.env, file_args, recursive);
+    if items.is_empty() && errs.is_empty() {
         ctx.fail(Failure::plain("no objects passed to create"));
         return;
     }
-    for doc in docs {
+    for item in items {
+        let doc = match item {
+            Item::Doc(doc) => doc,
+            Item::Rejected { error, .. } => {
+                errs.push(files::rejected_failure(&error, "creating"));
+                continue;
+            }
+        };
         for w in &doc.decoded.warnings {
             ctx.line(w);
         }

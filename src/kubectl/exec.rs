@@ -13,7 +13,7 @@ pub fn run(ctx: &mut Ctx, a: ExecArgs) {
         Ok(p) => p,
         Err(f) => return ctx.fail(f),
     };
-    let container = match pick_container(ctx, &pod, a.container.as_deref()) {
+    let container = match pick_container(ctx, &pod, a.container.as_deref(), false) {
         Ok(c) => c,
         Err(f) => return ctx.fail(f),
     };

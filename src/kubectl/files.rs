@@ -4,7 +4,8 @@
 
 use super::errors::Failure;
 use super::Env;
-use crate::api::manifest::{self, Decoded};
+use crate::api::manifest::{self, Decoded, DocError};
+use crate::store::ApiError;
 use std::path::{Path, PathBuf};
 
 /// Extensions kubectl reads from a directory (`resource.FileExtensions`).
@@ -105,25 +106,72 @@ pub fn read_sources(env: &Env, files: &[String], recursive: bool) -> Result<Vec<
     Ok(sources)
 }
 
-/// Reads and decodes every document. A source that fails to decode is one failure; the
-/// others still count (kubectl's builder continues on error).
-pub fn read_docs(env: &Env, files: &[String], recursive: bool) -> (Vec<Doc>, Vec<Failure>) {
+/// One document of the input, in order: decoded, or refused by the server's strict decoding
+/// (an unknown field, a wrong type), which kubectl reports when it sends that object.
+#[derive(Clone, Debug)]
+pub enum Item {
+    Doc(Box<Doc>),
+    Rejected {
+        kind: crate::api::Kind,
+        name: String,
+        error: DocError,
+    },
+}
+
+/// Reads and decodes every document. Client-side failures (unreadable YAML, a kind klab does
+/// not serve) come back separately, as kubectl's builder reports them before acting; a
+/// document after one that stops the stream is never read.
+pub fn read_items(env: &Env, files: &[String], recursive: bool) -> (Vec<Item>, Vec<Failure>) {
     let sources = match read_sources(env, files, recursive) {
         Ok(s) => s,
         Err(f) => return (Vec::new(), vec![f]),
     };
-    let mut docs = Vec::new();
+    let mut items = Vec::new();
     let mut failures = Vec::new();
     for s in sources {
-        match manifest::decode(&s.text, &s.name) {
-            Ok(decoded) => docs.extend(decoded.into_iter().map(|d| Doc {
-                source: s.name.clone(),
-                decoded: d,
-            })),
-            Err(msg) => failures.push(Failure::plain(msg)),
+        for outcome in manifest::decode_each(&s.text, &s.name) {
+            match outcome {
+                Ok(d) => items.push(Item::Doc(Box::new(Doc {
+                    source: s.name.clone(),
+                    decoded: d,
+                }))),
+                Err(DocError::BadRequest {
+                    kind,
+                    name,
+                    source,
+                    reason,
+                }) => items.push(Item::Rejected {
+                    kind,
+                    name: name.clone(),
+                    error: DocError::BadRequest {
+                        kind,
+                        name,
+                        source,
+                        reason,
+                    },
+                }),
+                // Without the `error: ` prefix: `errors::render` adds it when it stands alone.
+                Err(e) => failures.push(Failure::plain(e.message("creating"))),
+            }
         }
     }
-    (docs, failures)
+    (items, failures)
+}
+
+/// The failure kubectl reports for a document the server refused, for the request it sent
+/// (`creating`, `patching`).
+pub fn rejected_failure(error: &DocError, verb: &str) -> Failure {
+    match error {
+        DocError::BadRequest { source, reason, .. } => Failure::api_with_source(
+            ApiError::Other {
+                reason: "BadRequest".into(),
+                message: reason.clone(),
+            },
+            verb,
+            source,
+        ),
+        other => Failure::plain(other.message(verb)),
+    }
 }
 
 /// The namespace a decoded object goes to: its own, else `-n`, else `default`; kubectl

@@ -6,7 +6,7 @@ use super::command::LabelArgs;
 use super::errors::Failure;
 use super::resources;
 use super::{gojson, Ctx};
-use crate::api::{validation, Object};
+use crate::api::{defaults, validation, Object};
 use std::collections::BTreeMap;
 
 fn map_of(obj: &Object, annotate: bool) -> Option<&BTreeMap<String, String>> {
@@ -83,6 +83,7 @@ pub fn run(ctx: &mut Ctx, a: LabelArgs) {
                 new.meta_mut().labels = None;
             }
         }
+        defaults::apply_defaults(&mut new);
         if let Err(e) = validation::validate_update(obj, &new) {
             failures.push(Failure::api(e));
             continue;

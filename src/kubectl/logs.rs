@@ -84,24 +84,25 @@ fn controller_selector(obj: &Object) -> Option<Selector> {
 }
 
 /// The container to use: the one named, else the `kubectl.kubernetes.io/default-container`
-/// annotation, else the first (with kubectl's "Defaulted container" note if several).
+/// annotation, else the first, with kubectl's "Defaulted container" note when the pod has
+/// others (`podcmd.AllContainerNames`: init containers marked `(init)`). `logs` checks a
+/// named container itself (`validate`); `exec` leaves that to the server.
 pub fn pick_container(
     ctx: &mut Ctx,
     pod: &Object,
     named: Option<&str>,
+    validate: bool,
 ) -> Result<Option<String>, Failure> {
-    let names: Vec<String> = pod
-        .pod()
-        .and_then(|p| p.spec.as_ref())
-        .map(|s| s.containers.iter().map(|c| c.name.clone()).collect())
-        .unwrap_or_default();
+    let spec = pod.pod().and_then(|p| p.spec.clone()).unwrap_or_default();
+    let names: Vec<String> = spec.containers.iter().map(|c| c.name.clone()).collect();
+    let inits: Vec<String> = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .map(|c| c.name.clone())
+        .collect();
     if let Some(n) = named {
-        let known = names.iter().any(|c| c == n)
-            || pod
-                .pod()
-                .and_then(|p| p.spec.as_ref())
-                .is_some_and(|s| s.init_containers.iter().flatten().any(|c| c.name == n));
-        if !known {
+        if validate && !names.iter().chain(&inits).any(|c| c == n) {
             return Err(Failure::plain(format!(
                 "container {n} is not valid for pod {}",
                 pod.name()
@@ -109,30 +110,41 @@ pub fn pick_container(
         }
         return Ok(Some(n.to_string()));
     }
-    if let Some(d) = pod
+    let annotated = pod
         .meta()
         .annotations
         .as_ref()
-        .and_then(|a| a.get("kubectl.kubernetes.io/default-container"))
-    {
+        .and_then(|a| a.get("kubectl.kubernetes.io/default-container"));
+    if let Some(d) = annotated {
         if names.contains(d) {
             return Ok(Some(d.clone()));
         }
-    }
-    if names.len() > 1 {
         ctx.line(format!(
-            "Defaulted container \"{}\" out of: {}",
-            names[0],
-            names.join(", ")
+            "Default container name \"{d}\" not found in pod {}",
+            pod.name()
         ));
     }
-    Ok(names.first().cloned())
+    let Some(first) = names.first().cloned() else {
+        return Ok(None);
+    };
+    if names.len() > 1 || !inits.is_empty() {
+        let all: Vec<String> = inits
+            .iter()
+            .map(|i| format!("{i} (init)"))
+            .chain(names.iter().cloned())
+            .collect();
+        ctx.line(format!(
+            "Defaulted container \"{first}\" out of: {}",
+            all.join(", ")
+        ));
+    }
+    Ok(Some(first))
 }
 
 pub fn run(ctx: &mut Ctx, a: LogsArgs) {
     let result = (|| -> Result<String, Failure> {
         let pod = resolve_pod(ctx, &a.target)?;
-        let container = pick_container(ctx, &pod, a.container.as_deref())?;
+        let container = pick_container(ctx, &pod, a.container.as_deref(), true)?;
         runtime::exec::logs(
             &ctx.cluster.world,
             &pod.key(),

@@ -158,16 +158,32 @@ pub fn wants(
                 "when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well",
             ));
         }
-        let (docs, read_failures) = files::read_docs(ctx.env, &t.files, t.recursive);
+        let (items, read_failures) = files::read_items(ctx.env, &t.files, t.recursive);
         failures.extend(read_failures);
-        for d in docs {
-            let obj = &d.decoded.object;
-            match files::namespace_for(obj, &ctx.namespace, ctx.explicit_namespace) {
-                Ok(ns) => out.push(Want::Key {
-                    key: ObjKey::new(obj.kind(), &ns, obj.name()),
-                    source: d.source.clone(),
-                }),
-                Err(f) => failures.push(f),
+        for item in items {
+            match item {
+                files::Item::Doc(d) => {
+                    let obj = &d.decoded.object;
+                    match files::namespace_for(obj, &ctx.namespace, ctx.explicit_namespace) {
+                        Ok(ns) => out.push(Want::Key {
+                            key: ObjKey::new(obj.kind(), &ns, obj.name()),
+                            source: d.source.clone(),
+                        }),
+                        Err(f) => failures.push(f),
+                    }
+                }
+                // Naming an object does not need every field to decode (kubectl reads these
+                // files as unstructured): the kind and name are enough.
+                files::Item::Rejected { kind, name, error } => {
+                    let source = match &error {
+                        crate::api::manifest::DocError::BadRequest { source, .. } => source.clone(),
+                        _ => String::new(),
+                    };
+                    out.push(Want::Key {
+                        key: ObjKey::new(kind, &ctx.namespace, &name),
+                        source,
+                    });
+                }
             }
         }
         return Ok((out, failures));

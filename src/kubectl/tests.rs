@@ -62,12 +62,16 @@ fn pod_object(name: &str, image: &str, command: Option<Vec<&str>>) -> Pod {
     }
 }
 
+/// Creates an object as the API server would (defaulted), and lets the cluster react.
+fn create(c: &mut Cluster, mut obj: Object) {
+    crate::api::defaults::apply_defaults(&mut obj);
+    c.world.create(obj).unwrap();
+    c.reconcile_now().unwrap();
+}
+
 /// A bare pod created straight through the store (no manifest decoding involved).
 fn add_pod(c: &mut Cluster, name: &str, image: &str, command: Option<Vec<&str>>) {
-    c.world
-        .create(Object::Pod(pod_object(name, image, command)))
-        .unwrap();
-    c.reconcile_now().unwrap();
+    create(c, Object::Pod(pod_object(name, image, command)));
 }
 
 fn add_sts(c: &mut Cluster, name: &str, replicas: i32) {
@@ -103,8 +107,7 @@ fn add_sts(c: &mut Cluster, name: &str, replicas: i32) {
         }),
         status: None,
     };
-    c.world.create(Object::StatefulSet(sts)).unwrap();
-    c.reconcile_now().unwrap();
+    create(c, Object::StatefulSet(sts));
 }
 
 fn exists(c: &Cluster, kind: Kind, name: &str) -> bool {
@@ -376,7 +379,10 @@ fn following_the_cluster_is_bounded_by_the_instant_limit() {
     c.advance(SimDuration::from_secs(5)).unwrap();
     c.limits.instants_per_call = 0;
     let e = err(&mut c, "delete pod sleeper");
-    assert!(e.starts_with("pod \"sleeper\" deleted\nerror: stopped after 0 instants at "), "{e}");
+    assert!(
+        e.starts_with("pod \"sleeper\" deleted\nerror: stopped after 0 instants at "),
+        "{e}"
+    );
 }
 
 #[test]
@@ -514,8 +520,7 @@ fn wait_times_out_with_kubectls_text() {
     let mut pod = pod_object("stuck", "nginx", None);
     pod.spec.as_mut().unwrap().node_selector =
         Some(BTreeMap::from([("disk".to_string(), "ssd".to_string())]));
-    c.world.create(Object::Pod(pod)).unwrap();
-    c.reconcile_now().unwrap();
+    create(&mut c, Object::Pod(pod));
     let start = c.now();
     assert_eq!(
         err(&mut c, "wait --for=condition=Ready pod/stuck --timeout=5s"),
@@ -731,4 +736,202 @@ fn apply_reads_files_and_directories_relative_to_base_dir() {
     let out = run(&mut c, "apply -f m", &env);
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(out.unwrap(), "pod/a created\npod/b created\n");
+}
+
+const STS: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  replicas: 1
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+";
+
+#[test]
+fn apply_refuses_unknown_fields_with_the_servers_strict_decoding_error() {
+    let mut c = cluster();
+    let bad = BARE_POD.replace("  - name: nginx\n", "  - name: nginx\n    bogus: 1\n");
+    assert_eq!(
+        apply(&mut c, &bad).unwrap_err(),
+        "Error from server (BadRequest): error when creating \"STDIN\": Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.containers[0].bogus\""
+    );
+    assert!(!exists(&c, Kind::Pod, "web"));
+    // A kind klab does not serve is reported after the documents that could be applied.
+    let two =
+        format!("{BARE_POD}---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n");
+    assert_eq!(
+        apply(&mut c, &two).unwrap_err(),
+        "pod/web created\nerror: resource mapping not found for name: \"d\" namespace: \"\" from \"STDIN\": no matches for kind \"Deployment\" in version \"apps/v1\"\nensure CRDs are installed first"
+    );
+}
+
+#[test]
+fn apply_of_a_legacy_version_warns_before_the_result() {
+    let mut c = cluster();
+    let cj = "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: hello\nspec:\n  schedule: '*/1 * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n          - name: hello\n            image: busybox\n";
+    let out = apply(&mut c, cj).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("Warning: batch/v1beta1 CronJob"),
+        "{out}"
+    );
+    assert_eq!(lines[1], "cronjob.batch/hello created");
+    // The recorded configuration names the served version, so a re-apply is unchanged.
+    assert!(apply(&mut c, cj)
+        .unwrap()
+        .ends_with("cronjob.batch/hello unchanged\n"));
+}
+
+#[test]
+fn apply_of_an_immutable_change_is_the_validation_error_and_changes_nothing_fact_104() {
+    let mut c = cluster();
+    assert_eq!(
+        apply(&mut c, STS).unwrap(),
+        "statefulset.apps/web created\n"
+    );
+    let rv = c
+        .object(&ObjKey::new(Kind::StatefulSet, "default", "web"))
+        .unwrap()
+        .meta()
+        .resource_version
+        .clone();
+    assert_eq!(
+        apply(&mut c, &STS.replace("app: web", "app: other")).unwrap_err(),
+        format!(
+            "The StatefulSet \"web\" is invalid: spec: Forbidden: {}",
+            crate::api::validation::STATEFULSET_FORBIDDEN_UPDATE
+        )
+    );
+    let after = c
+        .object(&ObjKey::new(Kind::StatefulSet, "default", "web"))
+        .unwrap()
+        .meta()
+        .resource_version
+        .clone();
+    assert_eq!(rv, after);
+}
+
+#[test]
+fn apply_puts_back_what_the_manifest_says_after_a_scale() {
+    let mut c = cluster();
+    apply(&mut c, STS).unwrap();
+    assert_eq!(
+        ok(&mut c, "scale sts web --replicas=3"),
+        "statefulset.apps/web scaled\n"
+    );
+    assert_eq!(
+        apply(&mut c, STS).unwrap(),
+        "statefulset.apps/web configured\n"
+    );
+    let sts = c
+        .object(&ObjKey::new(Kind::StatefulSet, "default", "web"))
+        .unwrap();
+    assert_eq!(
+        sts.stateful_set().unwrap().spec.as_ref().unwrap().replicas,
+        Some(1)
+    );
+}
+
+#[test]
+fn exec_prints_output_and_fails_with_the_exit_code() {
+    let mut c = cluster();
+    add_pod(&mut c, "web", "nginx", None);
+    c.advance(SimDuration::from_secs(3)).unwrap();
+    assert_eq!(ok(&mut c, "exec -it web -- hostname"), "web\n");
+    assert_eq!(
+        err(&mut c, "exec web -- sh -c 'echo hi; exit 3'"),
+        "hi\ncommand terminated with exit code 3"
+    );
+    assert_eq!(
+        err(&mut c, "exec web -c nope -- ls"),
+        "Error from server (BadRequest): container nope is not valid for pod web"
+    );
+}
+
+#[test]
+fn logs_print_the_container_output_and_tail() {
+    let mut c = cluster();
+    add_pod(
+        &mut c,
+        "echoer",
+        "busybox",
+        Some(vec!["sh", "-c", "echo hello; echo world; sleep 3600"]),
+    );
+    c.advance(SimDuration::from_secs(3)).unwrap();
+    assert_eq!(ok(&mut c, "logs echoer"), "hello\nworld\n");
+    assert_eq!(ok(&mut c, "logs pod/echoer --tail=1"), "world\n");
+}
+
+#[test]
+fn get_jobs_watch_prints_running_then_complete_fact_128() {
+    let mut c = cluster();
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: busybox\n        command: [\"sleep\", \"5\"]\n";
+    assert_eq!(apply(&mut c, job).unwrap(), "job.batch/pi created\n");
+    let out = ok(&mut c, "get jobs -w");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "NAME   STATUS    COMPLETIONS   DURATION   AGE");
+    assert_eq!(lines[1], "pi     Running   0/1           0s         0s");
+    let last = lines.last().unwrap();
+    assert!(last.starts_with("pi     Complete   1/1"), "{out}");
+    assert_eq!(
+        ok(&mut c, "wait --for=condition=complete job/pi"),
+        "job.batch/pi condition met\n"
+    );
+}
+
+const LONG_JOB: &str = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: long
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: busybox
+        command: [\"sleep\", \"3600\"]
+";
+
+#[test]
+fn foreground_delete_waits_for_the_dependents() {
+    let mut c = cluster();
+    apply(&mut c, LONG_JOB).unwrap();
+    c.advance(SimDuration::from_secs(5)).unwrap();
+    let start = c.now();
+    assert_eq!(
+        ok(&mut c, "delete job long --cascade=foreground"),
+        "job.batch \"long\" deleted\n"
+    );
+    assert!(!exists(&c, Kind::Job, "long"));
+    assert_eq!(
+        ok(&mut c, "get pods"),
+        "No resources found in default namespace.\n"
+    );
+    // The pod's `sleep` ignores SIGTERM: the job goes only after its grace period.
+    assert_eq!((c.now() - start).secs(), 30);
+}
+
+#[test]
+fn orphan_delete_leaves_the_pods() {
+    let mut c = cluster();
+    apply(&mut c, LONG_JOB).unwrap();
+    c.advance(SimDuration::from_secs(5)).unwrap();
+    assert_eq!(
+        ok(&mut c, "delete job long --cascade=orphan"),
+        "job.batch \"long\" deleted\n"
+    );
+    assert!(!exists(&c, Kind::Job, "long"));
+    assert!(ok(&mut c, "get pods").contains("Running"));
 }
