@@ -140,11 +140,10 @@ fn apply_one(ctx: &mut Ctx, doc: &Doc, name_output: bool) -> Result<(), Failure>
         validation::validate_create(&obj)
             .map_err(|e| Failure::api_with_source(e, "creating", source))?;
         let warnings = validation::warnings_on_create(&obj);
-        let now = ctx.cluster.world.now;
-        let world = &mut ctx.cluster.world;
-        world
-            .store
-            .create(obj, now, &mut world.rng)
+        // World::create runs the mutating admission (default tolerations, storage class…).
+        ctx.cluster
+            .world
+            .create(obj)
             .map_err(|e| Failure::api_with_source(e, "creating", source))?;
         // The server's warnings arrive with its answer, before kubectl prints the result.
         for w in warnings {

@@ -19,11 +19,11 @@ fn create_object(ctx: &mut Ctx, mut obj: Object, source: &str) -> Result<String,
     validation::validate_create(&obj)
         .map_err(|e| Failure::api_with_source(e, "creating", source))?;
     let warnings = validation::warnings_on_create(&obj);
-    let now = ctx.cluster.world.now;
-    let world = &mut ctx.cluster.world;
-    let created = world
-        .store
-        .create(obj, now, &mut world.rng)
+    // World::create runs the mutating admission (default tolerations, storage class…).
+    let created = ctx
+        .cluster
+        .world
+        .create(obj)
         .map_err(|e| Failure::api_with_source(e, "creating", source))?;
     for w in warnings {
         ctx.line(w);
