@@ -6,6 +6,7 @@ use crate::api::ObjKey;
 use crate::store::WatchEvent;
 use crate::world::World;
 
+pub mod cronjob;
 pub mod gc;
 pub mod job;
 pub mod kubelet;
@@ -30,5 +31,6 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(gc::GarbageCollector),
         Box::new(job::JobController::default()),
         Box::new(ttl::TtlAfterFinished::default()),
+        Box::new(cronjob::CronJobController::default()),
     ]
 }
