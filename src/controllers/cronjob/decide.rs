@@ -8,7 +8,8 @@
 
 use crate::cron::Schedule;
 use crate::sim::{SimDuration, SimTime};
-use k8s_openapi::api::batch::v1::{CronJob, CronJobStatus};
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, CronJobStatus};
+use std::cell::{Cell, RefCell};
 
 /// `nextScheduleDelta`: requeues land this long after the schedule time, so the sync sees
 /// the schedule as past even with a little clock skew.
@@ -85,9 +86,55 @@ impl Anchor {
     }
 }
 
-/// robfig's `Next` on simulated time; `None` is its zero time (nothing within 5 years).
-pub fn next(schedule: &Schedule, after: SimTime) -> Option<SimTime> {
-    schedule.next(after.to_chrono()).map(SimTime::from_chrono)
+/// A parsed schedule that remembers its last few `Next` answers. Every sync asks for the
+/// same handful (the time after lastScheduleTime, and the one after that) while robfig's
+/// search walks second by second, so a CronJob that syncs on every Job update would
+/// otherwise spend most of its time re-deriving them.
+#[derive(Clone, Debug)]
+pub struct Timetable {
+    schedule: Schedule,
+    /// (whole second asked about, answer); `i64::MIN` marks an empty slot.
+    memo: RefCell<[(i64, Option<SimTime>); MEMO]>,
+    cursor: Cell<usize>,
+}
+
+const MEMO: usize = 8;
+
+impl Timetable {
+    pub fn new(schedule: Schedule) -> Timetable {
+        Timetable {
+            schedule,
+            memo: RefCell::new([(i64::MIN, None); MEMO]),
+            cursor: Cell::new(0),
+        }
+    }
+
+    /// robfig's `Next` on simulated time; `None` is its zero time (nothing within 5
+    /// years). It depends only on the whole second of `after`.
+    pub fn next(&self, after: SimTime) -> Option<SimTime> {
+        let key = after.secs();
+        if let Some(hit) = self.memo.borrow().iter().find(|(k, _)| *k == key) {
+            return hit.1;
+        }
+        let answer = self
+            .schedule
+            .next(SimTime::from_secs(key).to_chrono())
+            .map(SimTime::from_chrono);
+        let slot = self.cursor.get();
+        self.memo.borrow_mut()[slot] = (key, answer);
+        self.cursor.set((slot + 1) % MEMO);
+        answer
+    }
+}
+
+impl From<Schedule> for Timetable {
+    fn from(schedule: Schedule) -> Timetable {
+        Timetable::new(schedule)
+    }
+}
+
+fn next(schedule: &Timetable, after: SimTime) -> Option<SimTime> {
+    schedule.next(after)
 }
 
 const INVALID: &str = "time difference between two schedules is less than 1 second";
@@ -102,7 +149,7 @@ const INVALID: &str = "time difference between two schedules is less than 1 seco
 pub fn most_recent_schedule_time(
     anchor: Anchor,
     now: SimTime,
-    schedule: &Schedule,
+    schedule: &Timetable,
     include_deadline: bool,
 ) -> Result<MostRecent, String> {
     let mut earliest = anchor.last_schedule.unwrap_or(anchor.created);
@@ -120,45 +167,55 @@ pub fn most_recent_schedule_time(
     let t1 = next(schedule, earliest);
     let t2 = t1.and_then(|t| next(schedule, t));
     match (t1, t2) {
-        (Some(t1), _) if now < t1 => return Ok(none(None)),
-        (Some(t1), Some(t2)) if now < t2 => return Ok(none(Some(t1))),
-        (Some(t1), Some(t2)) => {
-            // Schedule times are whole seconds, so the difference needs no rounding.
-            let between = (t2 - t1).secs();
-            if between < 1 {
-                return Err(INVALID.into());
-            }
-            // A rough count of the schedules between t1 and now (Go truncates seconds).
-            let elapsed = (now - t1).millis() / 1000;
-            let missed_count = elapsed / between + 1;
-            // Start one interval before the estimate and let the schedule walk to now,
-            // which is exact for irregular schedules and for @every.
-            let potential = t1 + SimDuration::from_secs((missed_count - 2).saturating_mul(between));
-            let mut most_recent = None;
-            let mut t = next(schedule, potential);
-            while let Some(at) = t.filter(|at| *at <= now) {
-                most_recent = Some(at);
-                t = next(schedule, at);
-            }
-            let missed = if missed_count > TOO_MANY_MISSED {
-                Missed::Many
-            } else {
-                Missed::Few
-            };
-            Ok(MostRecent {
-                earliest,
-                time: most_recent,
-                missed,
-            })
-        }
+        (Some(t1), _) if now < t1 => Ok(none(None)),
+        (Some(t1), Some(t2)) if now < t2 => Ok(none(Some(t1))),
+        (Some(t1), Some(t2)) => walk_missed(schedule, earliest, t1, t2, now),
         _ => Err(INVALID.into()),
     }
+}
+
+/// Past the second schedule time: estimate how many were missed from the first interval,
+/// then walk the schedule to the latest time ≤ now.
+fn walk_missed(
+    schedule: &Timetable,
+    earliest: SimTime,
+    t1: SimTime,
+    t2: SimTime,
+    now: SimTime,
+) -> Result<MostRecent, String> {
+    // Schedule times are whole seconds, so the difference needs no rounding.
+    let between = (t2 - t1).secs();
+    if between < 1 {
+        return Err(INVALID.into());
+    }
+    // A rough count of the schedules between t1 and now (Go truncates the seconds).
+    let elapsed = (now - t1).millis() / 1000;
+    let missed_count = elapsed / between + 1;
+    // Start one interval before the estimate and let the schedule walk to now, which is
+    // exact for irregular schedules and for @every.
+    let potential = t1 + SimDuration::from_secs((missed_count - 2).saturating_mul(between));
+    let mut most_recent = None;
+    let mut t = next(schedule, potential);
+    while let Some(at) = t.filter(|at| *at <= now) {
+        most_recent = Some(at);
+        t = next(schedule, at);
+    }
+    let missed = if missed_count > TOO_MANY_MISSED {
+        Missed::Many
+    } else {
+        Missed::Few
+    };
+    Ok(MostRecent {
+        earliest,
+        time: most_recent,
+        missed,
+    })
 }
 
 /// `nextScheduleTimeDuration` as an instant (fact 98): the schedule after the most recent
 /// one (deadline ignored), plus 100 ms. `None` when the schedule has no next time, which
 /// Go turns into a negative delay, i.e. "look again now".
-pub fn next_requeue(anchor: Anchor, now: SimTime, schedule: &Schedule) -> Option<SimTime> {
+pub fn next_requeue(anchor: Anchor, now: SimTime, schedule: &Timetable) -> Option<SimTime> {
     let base = match most_recent_schedule_time(anchor, now, schedule, false) {
         // Aim for the next scheduling slot from now.
         Err(_) => now,
@@ -178,7 +235,7 @@ pub fn next_requeue(anchor: Anchor, now: SimTime, schedule: &Schedule) -> Option
 pub fn due_schedule_time(
     anchor: Anchor,
     now: SimTime,
-    schedule: &Schedule,
+    schedule: &Timetable,
 ) -> Result<Option<(SimTime, bool)>, String> {
     let m = most_recent_schedule_time(anchor, now, schedule, true)?;
     Ok(m.time
@@ -252,14 +309,15 @@ pub fn decide(
     cj: &CronJob,
     status: &CronJobStatus,
     now: SimTime,
-    schedule: &Result<Schedule, String>,
+    schedule: &Result<Timetable, String>,
 ) -> Plan {
     let mut notes = Vec::new();
     let plan = |notes, outcome| Plan { notes, outcome };
     if cj.metadata.deletion_timestamp.is_some() {
         return plan(notes, Outcome::Wait);
     }
-    let spec = cj.spec.clone().unwrap_or_default();
+    let default_spec = CronJobSpec::default();
+    let spec = cj.spec.as_ref().unwrap_or(&default_spec);
     if let Some(zone) = spec.time_zone.as_deref() {
         if let Err(e) = crate::cron::load_time_zone(zone) {
             notes.push(Note::warning(

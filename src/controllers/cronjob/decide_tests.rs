@@ -18,8 +18,8 @@ fn at(hms: &str) -> SimTime {
     t(&format!("2026-01-01T{hms}Z"))
 }
 
-fn sched(s: &str) -> Schedule {
-    Schedule::parse(s).unwrap()
+fn sched(s: &str) -> Timetable {
+    Schedule::parse(s).unwrap().into()
 }
 
 fn anchor(created: &str, last: Option<&str>, deadline: Option<i64>) -> Anchor {
@@ -34,7 +34,8 @@ fn anchor(created: &str, last: Option<&str>, deadline: Option<i64>) -> Anchor {
 fn most_recent_schedule_time_table_facts_95_96() {
     let every5 = sched("*/5 * * * *");
     // (created, lastScheduleTime, now, expected time, expected missed)
-    let cases: &[(&str, Option<&str>, &str, Option<&str>, Missed)] = &[
+    type Case<'a> = (&'a str, Option<&'a str>, &'a str, Option<&'a str>, Missed);
+    let cases: &[Case] = &[
         // Fact 96: back at 10:23:10 after running 10:05 — one Job, for 10:20.
         (
             "09:00:00",
@@ -229,7 +230,7 @@ fn active(names: &[&str]) -> Option<Vec<ObjectReference>> {
 
 fn decide_at(cj: &CronJob, status: &CronJobStatus, now: &str) -> Plan {
     let spec = cj.spec.as_ref().unwrap();
-    let parsed = parse_schedule(&spec.schedule, spec.time_zone.as_deref());
+    let parsed = parse_schedule(&spec.schedule, spec.time_zone.as_deref()).map(Timetable::new);
     decide(cj, status, at(now), &parsed)
 }
 
@@ -359,7 +360,7 @@ fn schedule_problems_are_warnings_and_no_requeue_facts_87_91_103() {
         &legacy,
         &idle,
         t("2026-01-02T00:00:00.100Z"),
-        &parse_schedule("TZ=Asia/Tokyo 0 9 * * *", None),
+        &parse_schedule("TZ=Asia/Tokyo 0 9 * * *", None).map(Timetable::new),
     );
     assert_eq!(reasons(&p), ["UnsupportedSchedule"]);
     assert_eq!(
@@ -477,4 +478,22 @@ fn job_from_template_copies_labels_annotations_spec_and_owns_it_fact_111() {
         (Some(true), Some(true))
     );
     assert_eq!(job.spec, cj.spec.unwrap().job_template.spec);
+}
+
+#[test]
+fn timetable_memo_answers_as_the_schedule_does() {
+    let plain = Schedule::parse("*/7 9-17 * * 1-5").unwrap();
+    let memo = Timetable::new(plain.clone());
+    // Revisit times in an order that cycles through and evicts the memo's slots, with
+    // sub-second inputs that share a whole second.
+    let mut at = t("2026-01-01T08:00:00Z");
+    for i in 0..200i64 {
+        let ask = at + SimDuration::from_millis((i * 337) % 1000);
+        let want = plain.next(ask.to_chrono()).map(SimTime::from_chrono);
+        assert_eq!(memo.next(ask), want, "after {ask}");
+        assert_eq!(memo.next(ask), want, "again after {ask}");
+        if i % 3 == 2 {
+            at = want.unwrap();
+        }
+    }
 }

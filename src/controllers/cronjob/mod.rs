@@ -11,13 +11,13 @@
 
 use super::Controller;
 use crate::api::{Kind, ObjKey, Object};
-use crate::cron::Schedule;
 use crate::sim::{SimDuration, SimTime, TimerClass};
 use crate::store::{ApiError, DeleteOptions, WatchEvent, WatchType};
 use crate::world::World;
 use k8s_openapi::api::batch::v1::CronJobStatus;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 pub mod decide;
@@ -30,7 +30,7 @@ mod test_support;
 #[cfg(test)]
 mod tests;
 
-use decide::{Anchor, Note, Outcome};
+use decide::{Anchor, Note, Outcome, Timetable};
 
 /// The component name on events (`corev1.EventSource{Component: "cronjob-controller"}`).
 pub const NAME: &str = "cronjob-controller";
@@ -48,7 +48,8 @@ enum Trigger {
 struct Parsed {
     schedule: String,
     time_zone: Option<String>,
-    result: Result<Schedule, String>,
+    /// Shared with the sync in progress, so what its memo learns is kept.
+    result: Rc<Result<Timetable, String>>,
 }
 
 #[derive(Default)]
@@ -128,14 +129,16 @@ impl CronJobController {
         self.failures.remove(key);
     }
 
-    fn schedule_of(&mut self, key: &ObjKey, obj: &Object) -> Result<Schedule, String> {
+    fn schedule_of(&mut self, key: &ObjKey, obj: &Object) -> Rc<Result<Timetable, String>> {
         let (schedule, time_zone) = schedule_and_zone(obj);
         let fresh = self
             .parsed
             .get(key)
             .is_some_and(|p| p.schedule == schedule && p.time_zone == time_zone);
         if !fresh {
-            let result = decide::parse_schedule(&schedule, time_zone.as_deref());
+            let result = Rc::new(
+                decide::parse_schedule(&schedule, time_zone.as_deref()).map(Timetable::new),
+            );
             self.parsed.insert(
                 key.clone(),
                 Parsed {
@@ -151,7 +154,7 @@ impl CronJobController {
     /// `updateCronJob` for a schedule change: wake at the new schedule's next time.
     fn reschedule(&mut self, key: &ObjKey, obj: &Arc<Object>, world: &mut World) {
         let Some(cj) = obj.cron_job() else { return };
-        match self.schedule_of(key, obj) {
+        match self.schedule_of(key, obj).as_ref() {
             Err(_) => {
                 let (schedule, _) = schedule_and_zone(obj);
                 record(
@@ -165,7 +168,7 @@ impl CronJobController {
             }
             Ok(schedule) => {
                 let status = cj.status.clone().unwrap_or_default();
-                let at = decide::next_requeue(Anchor::of(cj, &status), world.now, &schedule)
+                let at = decide::next_requeue(Anchor::of(cj, &status), world.now, schedule)
                     .unwrap_or(world.now);
                 self.requeue(world, key, at, TimerClass::Schedule);
             }
@@ -247,7 +250,7 @@ impl CronJobController {
                 match self.start(obj, &mut status, scheduled, replace, world) {
                     Started::Yes => {
                         self.failures.remove(key);
-                        if let Ok(schedule) = &schedule {
+                        if let Ok(schedule) = schedule.as_ref() {
                             let at = decide::next_requeue(Anchor::of(cj, &status), now, schedule)
                                 .unwrap_or(now);
                             self.requeue(world, key, at, TimerClass::Schedule);

@@ -170,9 +170,9 @@ fn minutely_cronjob_creates_a_job_each_minute_at_plus_100ms_facts_98_109_112() {
     lab.advance_to("2026-01-01T00:01:00.100Z");
     let first = job_name("hello", "2026-01-01T00:01:00Z");
     assert_eq!(first, "hello-29453761");
-    assert_eq!(lab.job_names(), [first.clone()]);
+    assert_eq!(lab.job_names(), [first.as_str()]);
     assert_eq!(lab.created_at(&first), ms("2026-01-01T00:01:00Z"));
-    assert_eq!(lab.active("hello"), [first.clone()]);
+    assert_eq!(lab.active("hello"), [first.as_str()]);
     assert_eq!(lab.last_schedule("hello"), Some(t("2026-01-01T00:01:00Z")));
     assert_eq!(
         lab.events("SuccessfulCreate"),
@@ -369,7 +369,7 @@ fn forbid_delays_the_missed_run_until_the_active_job_ends_trap_t6_fact_105() {
     lab.create(cj);
     lab.advance_to("2026-01-01T00:03:00.100Z");
     let first = job_name("forbid", "2026-01-01T00:01:00Z");
-    assert_eq!(lab.job_names(), [first.clone()]);
+    assert_eq!(lab.job_names(), [first.as_str()]);
     let refused: Vec<SimTime> = lab.events("JobAlreadyActive").iter().map(|e| e.0).collect();
     assert_eq!(
         refused,
@@ -426,7 +426,7 @@ fn replace_deletes_the_active_job_then_creates_fact_106() {
     lab.advance_to("2026-01-01T00:02:00.100Z");
     let first = job_name("replace", "2026-01-01T00:01:00Z");
     let second = job_name("replace", "2026-01-01T00:02:00Z");
-    assert_eq!(lab.job_names(), [second.clone()]);
+    assert_eq!(lab.job_names(), [second.as_str()]);
     assert_eq!(
         lab.events("SuccessfulDelete"),
         [(
@@ -434,7 +434,7 @@ fn replace_deletes_the_active_job_then_creates_fact_106() {
             format!("Deleted job {first}")
         )]
     );
-    assert_eq!(lab.active("replace"), [second.clone()]);
+    assert_eq!(lab.active("replace"), [second.as_str()]);
     // Background propagation: the replaced Job's pod is terminating, then gone.
     lab.advance_to("2026-01-01T00:02:59Z");
     let orphans = lab
@@ -706,7 +706,7 @@ fn time_zone_schedule_and_annotation_trap_t9_fact_111() {
     // 09:00 JST on 2026-01-02 = 00:00 UTC.
     lab.advance_to("2026-01-02T00:00:00.100Z");
     let name = job_name("tokyo", "2026-01-02T00:00:00Z");
-    assert_eq!(lab.job_names(), [name.clone()]);
+    assert_eq!(lab.job_names(), [name.as_str()]);
     let ann = lab.job(&name).unwrap().metadata.annotations.unwrap();
     assert_eq!(
         ann["batch.kubernetes.io/cronjob-scheduled-timestamp"],
@@ -761,4 +761,47 @@ fn yearly_schedule_costs_one_wake_up_per_year() {
         lab.job_names(),
         [job_name("yearly", "2027-01-01T00:00:00Z")]
     );
+}
+
+/// The benchmark shape (`*/1`, `sleep 30` pods, default history limits) over a
+/// simulated span: every minute gets its Job, and what the store holds stays flat however
+/// many Jobs have finished. A year is the release benchmark (`--ignored`).
+fn minutely_for(days: i64) -> (usize, usize) {
+    let mut lab = Lab::at("2026-01-01T00:00:30Z");
+    lab.create(cronjob("minutely", "*/1 * * * *", lab.now()));
+    let mut peak = 0;
+    for day in 0..days {
+        let end = t("2026-01-01T00:00:30Z") + SimDuration::from_secs((day + 1) * 86_400);
+        while lab.now() < end {
+            lab.c.advance(SimDuration::from_secs(3600)).unwrap();
+            let store = &lab.c.world.store;
+            // Events come and go with their one-hour TTL; count what the Jobs leave behind.
+            peak = peak.max(store.total_objects() - store.count(Kind::Event));
+        }
+    }
+    (
+        lab.status("minutely").last_schedule_time.map_or(0, |t| {
+            ((SimTime::from_chrono(t.0) - t_start()).secs() / 60) as usize
+        }),
+        peak,
+    )
+}
+
+fn t_start() -> SimTime {
+    t("2026-01-01T00:00:00Z")
+}
+
+#[test]
+fn a_day_of_minutely_jobs_keeps_the_store_flat() {
+    let (minutes, peak) = minutely_for(1);
+    assert_eq!(minutes, 1440);
+    assert!(peak < 40, "peak {peak} objects");
+}
+
+#[test]
+#[ignore = "release benchmark: cargo test --release -- --ignored a_year_of_minutely"]
+fn a_year_of_minutely_jobs_keeps_the_store_flat() {
+    let (minutes, peak) = minutely_for(365);
+    assert_eq!(minutes, 525_600);
+    assert!(peak < 40, "peak {peak} objects");
 }
