@@ -6,8 +6,9 @@
 //! events and status-only updates are batched by `syncJobBatchPeriod`, spec changes sync at
 //! once), and the per-Job index of pods that still matter, so a sync costs what the Job has
 //! running rather than everything it ever ran. `sync.rs` is `syncJob`/`manageJob`,
-//! `track.rs` is `trackJobStatusAndRemoveFinalizers`; the pure parts live in `decide.rs`,
-//! `backoff.rs`, `indexed.rs`, `failure_policy.rs`, `status.rs` and `selector.rs`.
+//! `track.rs` is `trackJobStatusAndRemoveFinalizers`, `actions.rs` the writes; the pure
+//! parts live in `decide.rs`, `backoff.rs`, `indexed.rs`, `failure_policy.rs`, `status.rs`
+//! and `selector.rs`.
 
 use super::Controller;
 use crate::api::{Kind, ObjKey, Object};
@@ -17,6 +18,7 @@ use crate::world::World;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+mod actions;
 pub mod backoff;
 pub mod decide;
 pub mod failure_policy;
@@ -191,7 +193,7 @@ impl JobController {
                 return;
             }
         }
-        sync::remove_tracking_finalizer(world, key);
+        actions::remove_tracking_finalizer(world, key);
     }
 }
 

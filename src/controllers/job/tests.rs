@@ -8,7 +8,10 @@ use crate::api::{Kind, ObjKey, Object};
 use crate::cluster::{Cluster, ClusterConfig};
 use crate::sim::{SimDuration, SimTime};
 use crate::store::{DeleteOptions, WatchType, FINALIZER_FOREGROUND};
-use k8s_openapi::api::batch::v1::{Job, JobSpec, JobStatus};
+use k8s_openapi::api::batch::v1::{
+    Job, JobSpec, JobStatus, PodFailurePolicy, PodFailurePolicyOnExitCodesRequirement,
+    PodFailurePolicyRule, SuccessPolicy, SuccessPolicyRule,
+};
 use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::sync::Arc;
@@ -722,5 +725,239 @@ fn deleting_a_job_in_the_background_releases_its_pods_finalizers() {
     assert!(
         lab.pods("gone").is_empty(),
         "pods were not held by the tracking finalizer"
+    );
+}
+
+#[test]
+fn pods_orphaned_by_deleting_the_job_give_up_the_tracking_finalizer_trap_t21() {
+    let mut lab = Lab::new();
+    lab.create(job("orph", Some(1), Some(1), &cmd(&sleep(100))));
+    lab.advance_to(5);
+    // A raw API delete of a batch/v1 Job orphans its pods (fact 66).
+    let now = lab.c.world.now;
+    lab.c
+        .world
+        .store
+        .delete(&Lab::key("orph"), &DeleteOptions::default(), now)
+        .unwrap();
+    lab.c.reconcile_now().unwrap();
+    assert!(lab.job("orph").is_none());
+    let pods: Vec<Arc<Object>> = lab
+        .c
+        .world
+        .store
+        .list(Kind::Pod, Some("default"))
+        .cloned()
+        .collect();
+    assert_eq!(pods.len(), 1);
+    assert!(pods[0].owner_references().is_empty());
+    assert!(
+        pods[0].meta().finalizers.is_none(),
+        "the orphan is not held by the Job's finalizer"
+    );
+    assert_eq!(super::pod::phase(pods[0].pod().unwrap()), "Running");
+}
+
+fn exit_rule(action: &str, codes: &[i32]) -> PodFailurePolicyRule {
+    PodFailurePolicyRule {
+        action: action.into(),
+        on_exit_codes: Some(PodFailurePolicyOnExitCodesRequirement {
+            container_name: None,
+            operator: "In".into(),
+            values: codes.to_vec(),
+        }),
+        on_pod_conditions: None,
+    }
+}
+
+/// A Job with a podFailurePolicy, as defaulting leaves it (podReplacementPolicy Failed, fact 4).
+fn with_policy(mut j: Job, rules: Vec<PodFailurePolicyRule>) -> Job {
+    let spec = j.spec.as_mut().unwrap();
+    spec.pod_failure_policy = Some(PodFailurePolicy { rules });
+    spec.pod_replacement_policy = Some("Failed".into());
+    j
+}
+
+#[test]
+fn fail_job_rule_fails_the_job_with_the_rule_message_facts_37_42() {
+    let mut lab = Lab::new();
+    let j = job("pfp", Some(1), Some(1), &["sh", "-c", "sleep 5; exit 42"]);
+    lab.create(with_policy(j, vec![exit_rule("FailJob", &[42])]));
+    lab.advance_to(7);
+    let pod = lab.pods("pfp")[0].name().to_string();
+    let st = lab.status("pfp");
+    let c = st.conditions.clone().unwrap();
+    assert_eq!(lab.condition_types("pfp"), ["FailureTarget", "Failed"]);
+    let want = format!("Container c for pod default/{pod} failed with exit code 42 matching FailJob rule at index 0");
+    for cond in &c {
+        assert_eq!(cond.reason.as_deref(), Some("PodFailurePolicy"));
+        assert_eq!(cond.message.as_deref(), Some(want.as_str()));
+    }
+    assert_eq!(st.failed, Some(1));
+    assert_eq!(lab.events("PodFailurePolicy"), [(7, want)]);
+}
+
+#[test]
+fn ignore_rule_neither_counts_nor_stops_replacements_fact_40() {
+    let mut lab = Lab::new();
+    let mut j = job("ign", Some(1), Some(1), &["sh", "-c", "sleep 5; exit 3"]);
+    j.spec.as_mut().unwrap().backoff_limit = Some(0);
+    lab.create(with_policy(j, vec![exit_rule("Ignore", &[3])]));
+    lab.advance_to(60);
+    assert!(
+        lab.condition_types("ign").is_empty(),
+        "backoffLimit 0 never reached"
+    );
+    assert_eq!(lab.status("ign").failed, None);
+    // Failures at 6, 22 (created 16), 48 (created 42): ignored failures still back off.
+    let created: Vec<i64> = lab.events("SuccessfulCreate").iter().map(|e| e.0).collect();
+    assert_eq!(created, [0, 16, 42]);
+}
+
+#[test]
+fn backoff_limit_per_index_fails_only_that_index_facts_44_45() {
+    let mut lab = Lab::new();
+    let mut j = job("per", Some(3), Some(3), &cmd(&sleep(100)));
+    let spec = j.spec.as_mut().unwrap();
+    spec.completion_mode = Some("Indexed".into());
+    spec.backoff_limit_per_index = Some(1);
+    spec.backoff_limit = Some(i32::MAX);
+    lab.create(j);
+    let index_pod = |lab: &Lab, ix: &str| {
+        lab.pods("per")
+            .into_iter()
+            .filter(|p| !p.is_deleting() && p.name().starts_with(&format!("per-{ix}-")))
+            .find(|p| super::pod::is_active(p.pod().unwrap()))
+            .map(|p| p.key())
+    };
+    lab.advance_to(10);
+    let first = index_pod(&lab, "1").unwrap();
+    lab.kill(&first, 1);
+    // Index 1 gets a second pod after its own 10 s backoff, carrying the failure count.
+    lab.advance_to(19);
+    assert!(index_pod(&lab, "1").is_none());
+    lab.advance_to(20);
+    let second = index_pod(&lab, "1").expect("index 1 retried");
+    let annotations = lab
+        .c
+        .world
+        .store
+        .get(&second)
+        .unwrap()
+        .meta()
+        .annotations
+        .clone()
+        .unwrap();
+    assert_eq!(
+        annotations["batch.kubernetes.io/job-index-failure-count"],
+        "1"
+    );
+    lab.advance_to(30);
+    assert_eq!(lab.status("per").failed, Some(1));
+    lab.kill(&second, 1);
+    lab.advance_to(31);
+    let st = lab.status("per");
+    assert_eq!(
+        (st.failed_indexes.as_deref(), st.failed),
+        (Some("1"), Some(2))
+    );
+    assert!(
+        lab.condition_types("per").is_empty(),
+        "other indexes keep running"
+    );
+    lab.advance_to(102);
+    let st = lab.status("per");
+    assert_eq!(st.completed_indexes.as_deref(), Some("0,2"));
+    assert_eq!(
+        lab.conditions("per"),
+        [
+            (
+                "FailureTarget".into(),
+                "True".into(),
+                "FailedIndexes".into()
+            ),
+            ("Failed".into(), "True".into(), "FailedIndexes".into())
+        ]
+    );
+}
+
+#[test]
+fn success_policy_completes_early_and_deletes_lingering_pods_uncounted_fact_46() {
+    let mut lab = Lab::new();
+    let mut j = job("early", Some(3), Some(3), &cmd(&sleep(100)));
+    let spec = j.spec.as_mut().unwrap();
+    spec.completion_mode = Some("Indexed".into());
+    spec.success_policy = Some(SuccessPolicy {
+        rules: vec![SuccessPolicyRule {
+            succeeded_indexes: Some("0".into()),
+            succeeded_count: None,
+        }],
+    });
+    lab.create(j);
+    lab.advance_to(10);
+    let leader = lab
+        .pods("early")
+        .into_iter()
+        .find(|p| p.name().starts_with("early-0-"))
+        .unwrap();
+    lab.kill(&leader.key(), 0);
+    lab.advance_to(11);
+    assert_eq!(
+        lab.conditions("early"),
+        [(
+            "SuccessCriteriaMet".into(),
+            "True".into(),
+            "SuccessPolicy".into()
+        )]
+    );
+    assert_eq!(lab.status("early").terminating, Some(2));
+    lab.advance_to(42);
+    let st = lab.status("early");
+    assert_eq!(
+        lab.condition_types("early"),
+        ["SuccessCriteriaMet", "Complete"]
+    );
+    let msg = st.conditions.as_ref().unwrap()[1].message.clone();
+    assert_eq!(msg.as_deref(), Some("Matched rules at index 0"));
+    assert_eq!(
+        (st.succeeded, st.failed, st.completed_indexes.as_deref()),
+        (Some(1), None, Some("0"))
+    );
+}
+
+/// The speed target (issue 6): completions 100,000 at parallelism 1,000, pods `sleep 10`.
+/// Ten nodes hold 1,100 pods, so all 1,000 run at once. Measure it in release:
+/// `cargo test --release --lib scale_ -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn scale_100k_completions_at_parallelism_1000_completes() {
+    #[allow(clippy::disallowed_methods)]
+    let wall = std::time::Instant::now();
+    let config = ClusterConfig {
+        nodes: (1..=10).map(|i| format!("node-{i}")).collect(),
+        ..Default::default()
+    };
+    let mut lab = Lab {
+        c: Cluster::new(config),
+    };
+    lab.create(job("big", Some(100_000), Some(1_000), &cmd(&sleep(10))));
+    let mut sim = 0;
+    while !lab.condition_types("big").contains(&"Complete".to_string()) {
+        sim += 100;
+        assert!(
+            sim <= 5_000,
+            "not complete after {sim} simulated seconds: {:?}",
+            lab.status("big")
+        );
+        lab.advance_to(sim);
+    }
+    let st = lab.status("big");
+    assert_eq!((st.succeeded, st.failed), (Some(100_000), None));
+    assert_eq!(lab.time_of(&st.completion_time), Some(1202));
+    println!(
+        "100k completions: {:?} wall, {} reconciles, {} objects",
+        wall.elapsed(),
+        lab.c.stats.reconciles,
+        lab.c.world.store.total_objects()
     );
 }

@@ -4,11 +4,12 @@
 //! written with the first flush; the terminal one only when nothing is left uncounted or
 //! terminating (fact 34), together with `completionTime` on success (fact 18).
 
+use super::actions::{remove_tracking_finalizer, write_status};
 use super::decide;
 use super::failure_policy::{self, Action};
 use super::indexed;
 use super::status::{self, omit_zero, uncounted_len};
-use super::sync::{remove_tracking_finalizer, write_status, SyncCtx};
+use super::sync::SyncCtx;
 use super::{pod, JobController, NAME};
 use crate::api::{ObjKey, Object};
 use crate::world::World;
