@@ -7,6 +7,7 @@ use crate::store::WatchEvent;
 use crate::world::World;
 
 pub mod admission;
+pub mod cronjob;
 pub mod gc;
 pub mod job;
 pub mod kubelet;
@@ -35,6 +36,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(gc::GarbageCollector),
         Box::new(job::JobController::default()),
         Box::new(ttl::TtlAfterFinished::default()),
+        Box::new(cronjob::CronJobController::default()),
         Box::new(volume::VolumeController),
         Box::new(nodelifecycle::NodeLifecycle),
         Box::new(tainteviction::TaintEviction::default()),
