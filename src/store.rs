@@ -309,6 +309,7 @@ impl Store {
         meta.deletion_timestamp = None;
         meta.deletion_grace_period_seconds = None;
         meta.generation = has_generation(kind).then_some(1);
+        crate::controllers::daemonset::strategy::prepare_for_create(&mut obj);
         Ok(self.commit(None, obj, now))
     }
 
@@ -329,6 +330,7 @@ impl Store {
             nm.generation = om.generation;
             nm.resource_version = om.resource_version.clone();
         }
+        crate::controllers::daemonset::strategy::prepare_for_update(&old, &mut obj);
         if *old == obj {
             return Ok(old);
         }
@@ -356,6 +358,7 @@ impl Store {
         if new == *old {
             return Ok(false);
         }
+        crate::controllers::daemonset::strategy::prepare_for_update(&old, &mut new);
         if has_generation(key.kind) && !same_spec(&old, &new) {
             new.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
         }

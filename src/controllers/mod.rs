@@ -6,6 +6,7 @@ use crate::api::ObjKey;
 use crate::store::WatchEvent;
 use crate::world::World;
 
+pub mod daemonset;
 pub mod gc;
 pub mod kubelet;
 pub mod scheduler;
@@ -26,5 +27,6 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(scheduler::Scheduler::default()),
         Box::new(kubelet::Kubelet),
         Box::new(gc::GarbageCollector),
+        Box::new(daemonset::DaemonSetController::default()),
     ]
 }
