@@ -4,10 +4,12 @@
 //! each rule is a table of cases in the tests below.
 
 use super::backoff::FailedPodBackoff;
-use crate::controllers::scheduler::{matches_node_selector_and_affinity, tolerates};
+use crate::controllers::scheduler::tolerates;
 use crate::sim::{SimDuration, SimTime};
 use k8s_openapi::api::apps::v1::DaemonSet;
-use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, Taint, Toleration};
+use k8s_openapi::api::core::v1::{
+    Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, Taint, Toleration,
+};
 use std::cmp::Ordering;
 
 /// The label carrying the bare template hash on DS pods and revisions (fact 19).
@@ -105,7 +107,7 @@ impl Eligibility {
         if self.node_name.as_deref().is_some_and(|n| n != name) {
             return (false, false);
         }
-        if !matches_node_selector_and_affinity(&self.pod, node) {
+        if !fits_node_affinity(self.pod.spec.as_ref().expect("built with a spec"), node) {
             return (false, false);
         }
         let taints: &[Taint] = node
@@ -135,6 +137,73 @@ impl Eligibility {
             .and_then(|s| s.tolerations.as_deref())
             .unwrap_or(&[])
     }
+}
+
+/// One node selector requirement against a value (`labels.Requirement.Matches` for the
+/// node selector operators); an unparsable Gt/Lt bound matches nothing.
+fn requirement_matches(req: &NodeSelectorRequirement, value: Option<&str>) -> bool {
+    let values = req.values.as_deref().unwrap_or(&[]);
+    match req.operator.as_str() {
+        "In" => value.is_some_and(|v| values.iter().any(|x| x == v)),
+        "NotIn" => value.is_none_or(|v| !values.iter().any(|x| x == v)),
+        "Exists" => value.is_some(),
+        "DoesNotExist" => value.is_none(),
+        "Gt" | "Lt" if values.len() == 1 => {
+            let (Some(v), Ok(bound)) = (
+                value.and_then(|v| v.parse::<i64>().ok()),
+                values[0].parse::<i64>(),
+            ) else {
+                return false;
+            };
+            if req.operator == "Gt" {
+                v > bound
+            } else {
+                v < bound
+            }
+        }
+        _ => false,
+    }
+}
+
+/// A node selector term: its expressions against the labels and its fields against
+/// `metadata.name` (the only field supported); an empty term matches nothing.
+fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
+    let labels = node.metadata.labels.as_ref();
+    let exprs = term.match_expressions.as_deref().unwrap_or(&[]);
+    let fields = term.match_fields.as_deref().unwrap_or(&[]);
+    if exprs.is_empty() && fields.is_empty() {
+        return false;
+    }
+    exprs
+        .iter()
+        .all(|r| requirement_matches(r, labels.and_then(|l| l.get(&r.key)).map(String::as_str)))
+        && fields.iter().all(|r| {
+            r.key == "metadata.name" && requirement_matches(r, node.metadata.name.as_deref())
+        })
+}
+
+/// `nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)`: the nodeSelector, then any of
+/// the required node affinity terms. Reads the node in place: it runs for every node on
+/// every sync.
+pub fn fits_node_affinity(spec: &PodSpec, node: &Node) -> bool {
+    let labels = node.metadata.labels.as_ref();
+    if let Some(sel) = &spec.node_selector {
+        if !sel
+            .iter()
+            .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+        {
+            return false;
+        }
+    }
+    let required = spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|na| {
+            na.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        });
+    required.is_none_or(|r| r.node_selector_terms.iter().any(|t| term_matches(t, node)))
 }
 
 /// `NodeShouldRunDaemonPod(node, ds)`: (shouldRun, shouldContinueRunning).
@@ -292,6 +361,8 @@ pub fn pods_should_be_on_node(
     let name = |p: &Pod| p.metadata.name.clone().unwrap_or_default();
     match pods {
         None if ctx.should_run => plan.create = true,
+        // The common case on every node of every sync: exactly one live pod. Nothing to do.
+        Some([only]) if ctx.should_continue && !is_deleting(only) && !is_terminal(only) => {}
         _ if ctx.should_continue => {
             let pods = pods.unwrap_or(&[]);
             let mut running: Vec<&Pod> = Vec::new();
@@ -659,6 +730,61 @@ mod tests {
         for (what, n, spec, want) in cases {
             assert_eq!(node_should_run(&n, &ds(spec.clone())), want, "{what}");
         }
+    }
+
+    #[test]
+    fn node_affinity_operators_match_like_kubernetes() {
+        let n = node("node-1", &[("zone", "a"), ("cores", "8")], &[], false);
+        let req = |key: &str, op: &str, values: &[&str]| NodeSelectorRequirement {
+            key: key.into(),
+            operator: op.into(),
+            values: (!values.is_empty()).then(|| values.iter().map(|v| v.to_string()).collect()),
+        };
+        let cases = [
+            (req("zone", "In", &["a", "b"]), true),
+            (req("zone", "In", &["b"]), false),
+            (req("zone", "NotIn", &["b"]), true),
+            (req("missing", "NotIn", &["b"]), true),
+            (req("zone", "Exists", &[]), true),
+            (req("zone", "DoesNotExist", &[]), false),
+            (req("cores", "Gt", &["4"]), true),
+            (req("cores", "Lt", &["4"]), false),
+            (req("cores", "Gt", &["many"]), false),
+            (req("zone", "Bogus", &["a"]), false),
+        ];
+        for (r, want) in cases {
+            let spec = PodSpec {
+                affinity: required(vec![r.clone()]),
+                ..Default::default()
+            };
+            assert_eq!(fits_node_affinity(&spec, &n), want, "{r:?}");
+        }
+        let with_term = |term: NodeSelectorTerm| PodSpec {
+            affinity: Some(Affinity {
+                node_affinity: Some(NodeAffinity {
+                    required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                        node_selector_terms: vec![term],
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let field = |key: &str, name: &str| {
+            with_term(NodeSelectorTerm {
+                match_expressions: None,
+                match_fields: Some(vec![req(key, "In", &[name])]),
+            })
+        };
+        assert!(fits_node_affinity(&field("metadata.name", "node-1"), &n));
+        assert!(!fits_node_affinity(&field("metadata.name", "node-2"), &n));
+        assert!(!fits_node_affinity(&field("metadata.uid", "node-1"), &n));
+        // An empty term matches nothing.
+        assert!(!fits_node_affinity(
+            &with_term(NodeSelectorTerm::default()),
+            &n
+        ));
     }
 
     fn pod(

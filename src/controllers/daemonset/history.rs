@@ -125,15 +125,15 @@ fn cr_hash(cr: &ControllerRevision) -> Option<&str> {
         .map(String::as_str)
 }
 
-/// The revisions this DaemonSet controls, by revision number then name.
-pub fn controlled(world: &World, ds: &Object) -> Vec<Arc<Object>> {
+/// The revisions among the DaemonSet's dependents that it controls, by revision number
+/// then name.
+pub fn controlled(ds: &Object, dependents: &[Arc<Object>]) -> Vec<Arc<Object>> {
     let uid = ds.uid();
-    let mut out: Vec<Arc<Object>> = world
-        .store
-        .dependents(uid)
-        .into_iter()
+    let mut out: Vec<Arc<Object>> = dependents
+        .iter()
         .filter(|o| o.kind() == Kind::ControllerRevision)
         .filter(|o| o.controller_ref().is_some_and(|r| r.uid == uid))
+        .cloned()
         .collect();
     out.sort_by_key(|o| (revision(o), o.name().to_string()));
     out
@@ -151,14 +151,19 @@ pub struct History {
 
 /// `constructHistory`: find or create the revision for the current template; give it the
 /// highest revision number (a rollback bumps the old revision, T6). `Err` means "try again"
-/// (a hash collision bumped `collisionCount`, or the store refused a write).
-pub fn construct(world: &mut World, ds_obj: &Arc<Object>) -> Result<History, String> {
+/// (a hash collision bumped `collisionCount`, or the store refused a write). `dependents`
+/// are the DaemonSet's dependents as the owner index lists them.
+pub fn construct(
+    world: &mut World,
+    ds_obj: &Arc<Object>,
+    dependents: &[Arc<Object>],
+) -> Result<History, String> {
     let now = world.now;
     let ds = ds_obj.daemon_set().expect("a DaemonSet");
     let patch = patch_for(ds);
     let mut current: Vec<Arc<Object>> = Vec::new();
     let mut old: Vec<Arc<Object>> = Vec::new();
-    for mut cr in controlled(world, ds_obj) {
+    for mut cr in controlled(ds_obj, dependents) {
         // Older revisions may lack the hash label: it is the revision's name then.
         if cr_hash(cr.controller_revision().expect("a revision")).is_none() {
             let name = cr.name().to_string();
@@ -187,7 +192,7 @@ pub fn construct(world: &mut World, ds_obj: &Arc<Object>) -> Result<History, Str
     let cur = if current.is_empty() {
         snapshot(world, ds_obj, &patch, next)?
     } else {
-        let keep = dedup(world, ds_obj, current)?;
+        let keep = dedup(world, ds_obj, current, dependents)?;
         if revision(&keep) < next {
             world
                 .store
@@ -270,6 +275,7 @@ fn dedup(
     world: &mut World,
     ds_obj: &Arc<Object>,
     current: Vec<Arc<Object>>,
+    dependents: &[Arc<Object>],
 ) -> Result<Arc<Object>, String> {
     let keep = current
         .iter()
@@ -283,7 +289,7 @@ fn dedup(
     let keep_hash = cr_hash(keep.controller_revision().expect("a revision"))
         .unwrap_or_default()
         .to_string();
-    for pod in super::pods::owned_pods(world, ds_obj) {
+    for pod in super::pods::owned_pods(ds_obj, dependents) {
         if pod.labels().get(LABEL_HASH) != Some(&keep_hash) {
             let _ = world.store.modify(&pod.key(), now, |o| {
                 o.meta_mut()
@@ -302,8 +308,8 @@ fn dedup(
 }
 
 /// `cleanupHistory`: beyond `revisionHistoryLimit` (default 10) old revisions, delete the
-/// lowest-numbered ones whose hash no live pod carries (fact 41).
-pub fn cleanup(world: &mut World, ds: &DaemonSet, old: &[Arc<Object>], live_hashes: &[String]) {
+/// lowest-numbered ones whose hash none of `pods` carries (fact 41).
+pub fn cleanup(world: &mut World, ds: &DaemonSet, old: &[Arc<Object>], pods: &[Arc<Object>]) {
     let limit = ds
         .spec
         .as_ref()
@@ -314,6 +320,10 @@ pub fn cleanup(world: &mut World, ds: &DaemonSet, old: &[Arc<Object>], live_hash
     if to_kill == 0 {
         return;
     }
+    let live_hashes: std::collections::BTreeSet<&str> = pods
+        .iter()
+        .filter_map(|p| p.labels().get(LABEL_HASH).map(String::as_str))
+        .collect();
     let mut old: Vec<&Arc<Object>> = old.iter().collect();
     old.sort_by_key(|o| revision(o));
     let now: SimTime = world.now;
@@ -322,7 +332,7 @@ pub fn cleanup(world: &mut World, ds: &DaemonSet, old: &[Arc<Object>], live_hash
             break;
         }
         let hash = cr_hash(cr.controller_revision().expect("a revision")).unwrap_or("");
-        if live_hashes.iter().any(|h| h == hash) {
+        if live_hashes.contains(hash) {
             continue;
         }
         if world

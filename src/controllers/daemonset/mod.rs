@@ -12,6 +12,7 @@
 pub mod backoff;
 pub mod decide;
 pub mod history;
+pub mod index;
 pub mod pods;
 pub mod rollout;
 pub mod status;
@@ -26,10 +27,11 @@ use crate::store::{WatchEvent, WatchType};
 use crate::world::World;
 use backoff::FailedPodBackoff;
 use decide::{Eligibility, NodeContext};
+use index::{by_node, FnvMap, PodsByNode};
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::Pod;
 use rollout::NodeSlot;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The component name on the DaemonSet's events (fact 23).
@@ -42,31 +44,16 @@ pub struct DaemonSetController {
     backoff: FailedPodBackoff,
     /// DS uid → node → (shouldRun, shouldContinueRunning) as last computed, so a node
     /// change re-syncs a DaemonSet only when it matters to it (`updateNode`).
-    verdicts: HashMap<String, HashMap<String, (bool, bool)>>,
+    verdicts: FnvMap<String, FnvMap<String, (bool, bool)>>,
     /// Pods without a controller, from the watch: candidates for adoption (`ClaimPods`).
     orphans: BTreeSet<ObjKey>,
     /// Re-syncs asked for by the watch (which cannot set timers), set at the next sync.
     pending_wakes: Vec<(SimTime, ObjKey)>,
     /// Re-syncs already set, so a thousand pods turning ready set one timer.
     wakes: BTreeSet<(SimTime, ObjKey)>,
-}
-
-/// A DaemonSet's pods grouped by the node they are on or aimed at (`getNodesToDaemonPods`).
-type PodsByNode<'a> = BTreeMap<&'a str, Vec<&'a Pod>>;
-
-/// Groups pods by target node. Terminal pods already being deleted are left out unless
-/// `include_deleted_terminal` (only `cleanupHistory` wants them).
-fn by_node(pods: &[Arc<Object>], include_deleted_terminal: bool) -> PodsByNode<'_> {
-    let mut out: PodsByNode = BTreeMap::new();
-    for pod in pods.iter().filter_map(|o| o.pod()) {
-        if !include_deleted_terminal && decide::is_terminal(pod) && decide::is_deleting(pod) {
-            continue;
-        }
-        if let Some(node) = decide::target_node(pod) {
-            out.entry(node).or_default().push(pod);
-        }
-    }
-    out
+    /// The resourceVersion of each DaemonSet's last status write by this controller: the
+    /// watch event it causes needs no re-sync (nothing else changed with it).
+    own_writes: FnvMap<ObjKey, String>,
 }
 
 fn spec_of(ds: &DaemonSet) -> (i32, bool) {
@@ -185,15 +172,20 @@ impl DaemonSetController {
         let Some(sel) = pods::selector(ds) else {
             return;
         };
-        let Ok(history) = history::construct(world, &ds_obj) else {
+        let mut dependents = world.store.dependents(ds_obj.uid());
+        let before = world.store.resource_version();
+        let Ok(history) = history::construct(world, &ds_obj, &dependents) else {
             // A hash collision bumped collisionCount; that change brings us back.
             return;
         };
+        if world.store.resource_version() != before {
+            dependents = world.store.dependents(ds_obj.uid());
+        }
         let hash = history.hash.as_str();
         let generation = strategy::template_generation(ds);
         let now = world.now;
 
-        let owned = self.claim(world, &ds_obj, &sel);
+        let owned = self.claim(world, &ds_obj, &sel, pods::owned_pods(&ds_obj, &dependents));
         let nodes: Vec<Arc<Object>> = world.nodes().cloned().collect();
         let eligibility = Eligibility::new(ds);
         let verdicts: Vec<(&str, bool, bool)> = nodes
@@ -212,7 +204,7 @@ impl DaemonSetController {
         }
 
         // manage: one pod per eligible node.
-        let grouped = by_node(&owned, false);
+        let grouped = by_node(&owned);
         let wrote = self.manage(world, &ds_obj, &verdicts, &grouped, hash, generation);
 
         // The rolling update runs once the manage loop has nothing left to do (fact 30).
@@ -220,16 +212,24 @@ impl DaemonSetController {
             self.rolling_update(world, &ds_obj, &verdicts, &grouped, hash, generation);
         }
 
-        // cleanupHistory, counting every pod's hash, terminal ones included.
-        let owned_now = pods::owned_pods(world, &ds_obj);
-        let live: Vec<String> = owned_now
-            .iter()
-            .filter_map(|p| p.labels().get(decide::LABEL_HASH).cloned())
-            .collect();
-        history::cleanup(world, ds, &history.old, &live);
+        // cleanupHistory, counting every pod's hash, terminal ones included. Read the pods
+        // again only if this sync wrote anything.
+        let wrote_any = world.store.resource_version() != before;
+        let reread: Vec<Arc<Object>>;
+        let owned_now: &[Arc<Object>] = if wrote_any {
+            reread = pods::owned_pods(&ds_obj, &world.store.dependents(ds_obj.uid()));
+            &reread
+        } else {
+            &owned
+        };
+        history::cleanup(world, ds, &history.old, owned_now);
 
         // Status, from the pods as they are now.
-        let grouped = by_node(&owned_now, false);
+        let grouped = if wrote_any {
+            by_node(owned_now)
+        } else {
+            grouped
+        };
         let nodes: Vec<(&str, bool)> = verdicts.iter().map(|(n, run, _)| (*n, *run)).collect();
         let counts = status::count(&nodes, &grouped, hash, generation, min_ready, now);
         let observed = ds_obj.meta().generation.unwrap_or(0);
@@ -239,7 +239,7 @@ impl DaemonSetController {
             .and_then(|o| o.daemon_set())
             .and_then(|d| d.status.as_ref());
         if !status::unchanged(current_status, &counts, observed) {
-            let _ = world.store.modify(key, now, |o| {
+            let written = world.store.modify(key, now, |o| {
                 if let Some(d) = o.daemon_set_mut() {
                     status::apply(
                         d.status.get_or_insert_with(Default::default),
@@ -248,6 +248,13 @@ impl DaemonSetController {
                     );
                 }
             });
+            if written == Ok(true) {
+                let rv = world
+                    .store
+                    .get(key)
+                    .and_then(|o| o.meta().resource_version.clone());
+                self.own_writes.insert(key.clone(), rv.unwrap_or_default());
+            }
         }
         // "Resync after minReadySeconds as a last line of defense" (`updateDaemonSetStatus`).
         if min_ready > 0 && counts.ready != counts.available {
@@ -262,8 +269,9 @@ impl DaemonSetController {
         world: &mut World,
         ds_obj: &Arc<Object>,
         sel: &crate::api::selector::Selector,
+        owned: Vec<Arc<Object>>,
     ) -> Vec<Arc<Object>> {
-        let mut owned = pods::claim_owned(world, ds_obj, sel);
+        let mut owned = pods::claim_owned(world, ds_obj, sel, owned);
         let candidates: Vec<ObjKey> = self
             .orphans
             .iter()
@@ -336,15 +344,14 @@ impl DaemonSetController {
             }
         }
         // Never-scheduled pods aimed at nodes that are gone: PodGC cannot see them (fact 18).
-        let existing: BTreeSet<&str> = verdicts.iter().map(|(n, _, _)| *n).collect();
-        for (node, pods) in grouped {
-            if existing.contains(node) {
-                continue;
-            }
-            for pod in pods.iter().filter(|p| decide::bound_node(p).is_none()) {
-                delete.push(pod.metadata.name.clone().unwrap_or_default());
-            }
-        }
+        let mut orphaned: Vec<String> = missing_nodes(verdicts, grouped)
+            .into_iter()
+            .flat_map(|node| &grouped[node])
+            .filter(|p| decide::bound_node(p).is_none())
+            .map(|p| p.metadata.name.clone().unwrap_or_default())
+            .collect();
+        orphaned.sort();
+        delete.extend(orphaned);
         if let Some(d) = requeue {
             let at = world.now + d;
             self.wake(world, at, &ds_obj.key());
@@ -376,25 +383,25 @@ impl DaemonSetController {
         let Ok((max_surge, max_unavailable)) = rollout::budgets(ds, desired) else {
             return;
         };
-        let should_run: HashMap<&str, bool> =
-            verdicts.iter().map(|(n, run, _)| (*n, *run)).collect();
+        // `updatedDesiredNodeCounts`: every node with pods, plus every node that should
+        // run one; in node order first so that the shuffle alone decides.
         let empty: Vec<&Pod> = Vec::new();
-        let mut walk: Vec<NodeSlot> = grouped
+        let mut walk: Vec<NodeSlot> = verdicts
             .iter()
-            .map(|(node, pods)| NodeSlot {
+            .filter(|(n, run, _)| *run || grouped.contains_key(n))
+            .map(|(node, run, _)| NodeSlot {
                 node,
-                pods: pods.as_slice(),
-                should_run: should_run.get(node).copied(),
+                pods: grouped.get(node).map_or(empty.as_slice(), Vec::as_slice),
+                should_run: Some(*run),
             })
             .collect();
         walk.extend(
-            verdicts
-                .iter()
-                .filter(|(n, run, _)| *run && !grouped.contains_key(n))
-                .map(|(node, _, _)| NodeSlot {
+            missing_nodes(verdicts, grouped)
+                .into_iter()
+                .map(|node| NodeSlot {
                     node,
-                    pods: empty.as_slice(),
-                    should_run: Some(true),
+                    pods: grouped[node].as_slice(),
+                    should_run: None,
                 }),
         );
         // Go iterates a map here: the order is random, not node order (T2).
@@ -428,6 +435,25 @@ impl DaemonSetController {
     }
 }
 
+/// Nodes that have DS pods aimed at them but are no longer in the node list, by name.
+fn missing_nodes<'a>(verdicts: &[(&str, bool, bool)], grouped: &PodsByNode<'a>) -> Vec<&'a str> {
+    let present = verdicts
+        .iter()
+        .filter(|(n, _, _)| grouped.contains_key(n))
+        .count();
+    if present == grouped.len() {
+        return Vec::new();
+    }
+    let existing: BTreeSet<&str> = verdicts.iter().map(|(n, _, _)| *n).collect();
+    let mut out: Vec<&str> = grouped
+        .keys()
+        .copied()
+        .filter(|n| !existing.contains(n))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
 /// `syncNodes`: at most `BURST_REPLICAS` creates and as many deletes, creates first.
 fn sync_nodes(
     world: &mut World,
@@ -457,8 +483,13 @@ impl Controller for DaemonSetController {
         let obj = &change.object;
         match obj.kind() {
             Kind::DaemonSet => {
-                out.push(change.key());
+                let key = change.key();
+                let own = self.own_writes.get(&key) == obj.meta().resource_version.as_ref();
+                if !(own && change.kind == WatchType::Modified) {
+                    out.push(key.clone());
+                }
                 if change.kind == WatchType::Deleted {
+                    self.own_writes.remove(&key);
                     self.verdicts.remove(obj.uid());
                     self.backoff.gc(change.at, Some(obj.uid()));
                 }

@@ -22,25 +22,30 @@ pub fn selector(ds: &DaemonSet) -> Option<Selector> {
     Selector::from_label_selector(&ds.spec.as_ref()?.selector).ok()
 }
 
-/// Pods whose controller reference names this DaemonSet (the owner index, never a scan).
-pub fn owned_pods(world: &World, ds_obj: &Object) -> Vec<Arc<Object>> {
+/// The pods among the DaemonSet's dependents (from the owner index, never a scan of all
+/// pods) whose controller reference names it.
+pub fn owned_pods(ds_obj: &Object, dependents: &[Arc<Object>]) -> Vec<Arc<Object>> {
     let uid = ds_obj.uid();
-    world
-        .store
-        .dependents(uid)
-        .into_iter()
+    dependents
+        .iter()
         .filter(|o| o.kind() == Kind::Pod)
         .filter(|o| o.controller_ref().is_some_and(|r| r.uid == uid))
+        .cloned()
         .collect()
 }
 
 /// `ClaimPods` for the pods the DaemonSet owns: those whose labels no longer match the
 /// selector are released (their controller reference removed). Returns the kept pods.
-pub fn claim_owned(world: &mut World, ds_obj: &Object, sel: &Selector) -> Vec<Arc<Object>> {
+pub fn claim_owned(
+    world: &mut World,
+    ds_obj: &Object,
+    sel: &Selector,
+    owned: Vec<Arc<Object>>,
+) -> Vec<Arc<Object>> {
     let now = world.now;
     let uid = ds_obj.uid().to_string();
     let mut kept = Vec::new();
-    for pod in owned_pods(world, ds_obj) {
+    for pod in owned {
         if sel.matches(pod.labels()) {
             kept.push(pod);
             continue;

@@ -3,10 +3,9 @@
 //! have one are misscheduled. These numbers are what `kubectl get ds` prints.
 
 use super::decide::{is_available, is_ready, is_updated, oldest_first};
+use super::index::PodsByNode;
 use crate::sim::SimTime;
 use k8s_openapi::api::apps::v1::DaemonSetStatus;
-use k8s_openapi::api::core::v1::Pod;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -28,7 +27,7 @@ impl Counts {
 /// being deleted already left out; pending and terminating pods count, T20).
 pub fn count(
     nodes: &[(&str, bool)],
-    pods_by_node: &BTreeMap<&str, Vec<&Pod>>,
+    pods_by_node: &PodsByNode,
     hash: &str,
     generation: Option<i64>,
     min_ready: i32,
@@ -96,7 +95,7 @@ pub fn apply(status: &mut DaemonSetStatus, c: &Counts, observed_generation: i64)
 mod tests {
     use super::*;
     use crate::controllers::daemonset::decide::LABEL_HASH;
-    use k8s_openapi::api::core::v1::{PodCondition, PodSpec, PodStatus};
+    use k8s_openapi::api::core::v1::{Pod, PodCondition, PodSpec, PodStatus};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 
     fn pod(name: &str, created: i64, bound: bool, ready_since: Option<i64>, hash: &str) -> Pod {
@@ -146,7 +145,7 @@ mod tests {
             ("n7", false), // tainted NoSchedule, pod kept: misscheduled
             ("n8", false), // no pod, not desired
         ];
-        let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+        let mut by_node = PodsByNode::default();
         by_node.insert("n1", vec![&ready_new]);
         by_node.insert("n2", vec![&ready_old]);
         by_node.insert("n3", vec![&pending]);

@@ -942,3 +942,46 @@ fn the_same_seed_replays_the_same_pod_names() {
     };
     assert_eq!(run(), run());
 }
+
+/// The speed scenario: a DaemonSet over N nodes (default 5,000; `KLAB_DS_NODES`),
+/// create → all available, then a `maxUnavailable: 10%` rolling update to completion.
+/// Time it with `cargo test --release --lib scale_ -- --ignored`.
+#[test]
+#[ignore]
+fn scale_create_and_roll_10_percent_over_many_nodes() {
+    let n: usize = std::env::var("KLAB_DS_NODES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5000);
+    let mut c = nodes(n);
+    let mut ds = daemon_set("sample-ds", "nginx:1.16");
+    ds.spec.as_mut().unwrap().update_strategy = Some(DaemonSetUpdateStrategy {
+        type_: Some("RollingUpdate".into()),
+        rolling_update: Some(RollingUpdateDaemonSet {
+            max_surge: Some(IntOrString::Int(0)),
+            max_unavailable: Some(IntOrString::String("10%".into())),
+        }),
+    });
+    create(&mut c, ds);
+    c.settle(SimDuration::from_secs(3600)).unwrap();
+    let n = n as i32;
+    assert_eq!(columns(&c, "sample-ds"), (n, n, n, n, n));
+    set_image(&mut c, "sample-ds", "nginx:1.17");
+    let mut worst = 0;
+    while c.step().unwrap() {
+        worst = worst.max(status(&c, "sample-ds").number_unavailable.unwrap_or(0));
+        if columns(&c, "sample-ds") == (n, n, n, n, n) && pods(&c, "sample-ds").len() == n as usize
+        {
+            break;
+        }
+    }
+    assert_eq!(columns(&c, "sample-ds"), (n, n, n, n, n));
+    assert!(worst <= (n + 9) / 10, "{worst}");
+    eprintln!(
+        "{n} nodes: {} instants, {} reconciles, {} changes, ended at +{}s",
+        c.stats.instants,
+        c.stats.reconciles,
+        c.stats.changes,
+        c.elapsed()
+    );
+}
