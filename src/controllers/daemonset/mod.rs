@@ -6,11 +6,13 @@
 //!
 //! Differences from Kubernetes, all invisible at the end of an instant: there are no
 //! expectations (the store is consistent, so a sync that created or deleted pods simply
-//! leaves the rolling update to the next sync, which the resulting changes trigger), and
-//! orphan pods are found from the watch rather than by listing the namespace.
+//! leaves the rolling update to the next sync, which the resulting changes trigger), a
+//! status write of its own does not bring the DaemonSet back, and orphan pods are found
+//! from the watch rather than by listing the namespace.
 
 pub mod backoff;
 pub mod decide;
+pub mod eligibility;
 pub mod history;
 pub mod index;
 pub mod pods;
@@ -56,6 +58,7 @@ pub struct DaemonSetController {
     own_writes: FnvMap<ObjKey, String>,
 }
 
+/// (minReadySeconds, whether the selector is the empty "select everything" one).
 fn spec_of(ds: &DaemonSet) -> (i32, bool) {
     let spec = ds.spec.as_ref();
     let min_ready = spec.and_then(|s| s.min_ready_seconds).unwrap_or(0);

@@ -39,11 +39,15 @@ pub fn prepare_for_create(obj: &mut Object) {
 }
 
 /// An update: one more than before when the template changed; otherwise the number the
-/// object already had (a whole-object replace from a manifest keeps it).
+/// object already had (a whole-object replace from a manifest keeps it). An update that
+/// carries no status keeps the old one: only the status subresource changes status.
 pub fn prepare_for_update(old: &Object, new: &mut Object) {
     let (Some(old), Some(new)) = (old.daemon_set(), new.daemon_set_mut()) else {
         return;
     };
+    if new.status.is_none() {
+        new.status = old.status.clone();
+    }
     let before = template_generation(old).unwrap_or(0);
     let template = |d: &DaemonSet| d.spec.as_ref().map(|s| s.template.clone());
     if template(old) != template(new) {
@@ -88,10 +92,12 @@ mod tests {
         })
     }
 
+    fn key() -> ObjKey {
+        ObjKey::new(crate::api::Kind::DaemonSet, "default", "d")
+    }
+
     fn generations(s: &Store) -> (Option<i64>, Option<i64>) {
-        let o = s
-            .get(&ObjKey::new(crate::api::Kind::DaemonSet, "default", "d"))
-            .unwrap();
+        let o = s.get(&key()).unwrap();
         (
             o.meta().generation,
             template_generation(o.daemon_set().unwrap()),
@@ -104,14 +110,25 @@ mod tests {
         let mut rng = SimRng::new(0);
         s.create(ds("nginx:1.16"), SimTime(0), &mut rng).unwrap();
         assert_eq!(generations(&s), (Some(1), Some(1)));
-        // A whole-object replace without the annotation and the same template keeps it.
+        // A whole-object replace without the annotation and the same template keeps it,
+        // and keeps the status.
+        s.modify(&key(), SimTime(0), |o| {
+            o.daemon_set_mut()
+                .unwrap()
+                .status
+                .as_mut()
+                .unwrap()
+                .number_ready = 2;
+        })
+        .unwrap();
         s.replace(ds("nginx:1.16"), SimTime(0)).unwrap();
         assert_eq!(generations(&s), (Some(1), Some(1)));
+        let kept = s.get(&key()).unwrap().daemon_set().unwrap().status.clone();
+        assert_eq!(kept.unwrap().number_ready, 2);
         s.replace(ds("nginx:1.17"), SimTime(0)).unwrap();
         assert_eq!(generations(&s), (Some(2), Some(2)));
         // A spec change outside the template bumps only metadata.generation.
-        let key = ObjKey::new(crate::api::Kind::DaemonSet, "default", "d");
-        s.modify(&key, SimTime(0), |o| {
+        s.modify(&key(), SimTime(0), |o| {
             o.daemon_set_mut()
                 .unwrap()
                 .spec
@@ -122,7 +139,7 @@ mod tests {
         .unwrap();
         assert_eq!(generations(&s), (Some(3), Some(2)));
         // Status writes change neither.
-        s.modify(&key, SimTime(0), |o| {
+        s.modify(&key(), SimTime(0), |o| {
             o.daemon_set_mut()
                 .unwrap()
                 .status
