@@ -4,6 +4,7 @@ pub mod api;
 pub mod bootstrap;
 pub mod cluster;
 pub mod controllers;
+pub mod cron;
 pub mod events;
 pub mod kubectl;
 pub mod print;

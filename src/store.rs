@@ -56,11 +56,9 @@ impl fmt::Display for ApiError {
                 if causes.len() == 1 {
                     f.write_str(&causes[0])
                 } else {
-                    for (i, c) in causes.iter().enumerate() {
-                        if i > 0 {
-                            f.write_str("\n")?;
-                        }
-                        write!(f, "* {c}")?;
+                    // kubectl's MultilineError: the header line, then one `* cause` per line.
+                    for c in causes {
+                        write!(f, "\n* {c}")?;
                     }
                     Ok(())
                 }
@@ -184,7 +182,6 @@ impl Store {
         kind: Kind,
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Arc<Object>> + 'a {
-        let map = self.objects.get(&kind);
         let ns: Option<String> = namespace.map(|n| {
             if kind.namespaced() {
                 n.to_string()
@@ -192,15 +189,13 @@ impl Store {
                 String::new()
             }
         });
-        map.into_iter().flat_map(move |m| {
-            let range: Box<dyn Iterator<Item = (&(String, String), &Arc<Object>)>> = match &ns {
-                Some(ns) => Box::new(m.range((ns.clone(), String::new())..).take_while({
-                    let ns = ns.clone();
-                    move |((n, _), _)| *n == ns
-                })),
-                None => Box::new(m.iter()),
-            };
-            range.map(|(_, o)| o)
+        self.objects.get(&kind).into_iter().flat_map(move |m| {
+            // Keys sort by (namespace, name): one namespace is a contiguous range.
+            let start = (ns.clone().unwrap_or_default(), String::new());
+            let ns = ns.clone();
+            m.range(start..)
+                .take_while(move |((n, _), _)| ns.as_ref().is_none_or(|x| x == n))
+                .map(|(_, o)| o)
         })
     }
 
@@ -309,6 +304,7 @@ impl Store {
         meta.deletion_timestamp = None;
         meta.deletion_grace_period_seconds = None;
         meta.generation = has_generation(kind).then_some(1);
+        crate::api::strategy::prepare_for_create(&mut obj);
         crate::controllers::daemonset::strategy::prepare_for_create(&mut obj);
         Ok(self.commit(None, obj, now))
     }

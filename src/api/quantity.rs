@@ -92,7 +92,7 @@ pub fn parse(text: &str) -> Result<Qty, String> {
             .ok_or("quantity is too large")?;
     } else {
         let d = 10i128.checked_pow((-e) as u32).unwrap_or(i128::MAX);
-        value = (value + d - 1) / d;
+        value = value / d + i128::from(value % d != 0); // rounds up without overflowing
     }
     Ok(Qty {
         milli: if negative { -value } else { value },

@@ -6,10 +6,17 @@ use crate::api::ObjKey;
 use crate::store::WatchEvent;
 use crate::world::World;
 
+pub mod admission;
 pub mod daemonset;
 pub mod gc;
+pub mod job;
 pub mod kubelet;
+pub mod nodelifecycle;
+pub mod podgc;
 pub mod scheduler;
+pub mod tainteviction;
+pub mod ttl;
+pub mod volume;
 
 pub trait Controller {
     /// The component name events are recorded under, and the timer target.
@@ -28,5 +35,11 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(kubelet::Kubelet),
         Box::new(gc::GarbageCollector),
         Box::new(daemonset::DaemonSetController::default()),
+        Box::new(job::JobController::default()),
+        Box::new(ttl::TtlAfterFinished::default()),
+        Box::new(volume::VolumeController),
+        Box::new(nodelifecycle::NodeLifecycle),
+        Box::new(tainteviction::TaintEviction::default()),
+        Box::new(podgc::PodGc::default()),
     ]
 }

@@ -1,70 +1,58 @@
-//! Output exactly as kubectl 1.32 prints it: tables (tabwriter alignment), AGE formats,
-//! describe, -o yaml/json/name. Printers only format; they never change anything.
+//! Output exactly as kubectl 1.32 prints it against a 1.32 server: tables (tabwriter
+//! alignment), AGE formats, describe, -o yaml/json/name. Printers only format; they never
+//! change anything.
 //!
-//! SKELETON: the printing work replaces these bodies; the signatures are the contract.
+//! Map: `columns/` (each kind's server-side columns), `table.rs` + `tabwriter.rs` (alignment),
+//! `duration.rs` (HumanDuration), `format.rs` (shared cell formatters), `describe/`,
+//! `output.rs` with `goyaml.rs` / `gojson.rs` (-o yaml/json/name).
+
+pub mod columns;
+pub mod describe;
+pub mod duration;
+pub mod format;
+pub(crate) mod gojson;
+pub(crate) mod goyaml;
+pub mod output;
+pub mod table;
+pub mod tabwriter;
+
+#[cfg(test)]
+mod tests;
 
 use crate::api::{Kind, Object};
 use crate::sim::SimDuration;
 use crate::world::World;
 use std::sync::Arc;
 
+pub use columns::pod::{summarize as pod_summary, PodSummary};
+pub use output::{json_list, name, yaml_list};
+pub use table::TableWriter;
+
 #[derive(Clone, Debug, Default)]
 pub struct GetOptions {
     pub wide: bool,
     pub show_labels: bool,
-    /// `-A`: a NAMESPACE column first.
+    /// `-A`: a NAMESPACE column first (for namespaced kinds).
     pub all_namespaces: bool,
     pub no_headers: bool,
 }
 
 /// Column headers for `kubectl get KIND` (upper-case, as printed).
 pub fn headers(kind: Kind, opts: &GetOptions) -> Vec<String> {
-    let _ = (kind, opts);
-    vec!["NAME".into()]
+    columns::headers(kind, opts)
 }
 
 /// One table row for an object at `world.now`.
 pub fn row(obj: &Object, world: &World, opts: &GetOptions) -> Vec<String> {
-    let _ = (world, opts);
-    vec![obj.name().to_string()]
+    columns::row(obj, world.now, opts)
 }
 
-/// kubectl's tabwriter (padding 3, remembered widths), fed header + rows, then more rows
-/// for `-w`.
-#[derive(Default)]
-pub struct TableWriter {
-    widths: Vec<usize>,
-}
-
-impl TableWriter {
-    pub fn write(&mut self, rows: &[Vec<String>]) -> String {
-        for r in rows {
-            for (i, c) in r.iter().enumerate() {
-                if self.widths.len() <= i {
-                    self.widths.push(0);
-                }
-                self.widths[i] = self.widths[i].max(c.chars().count());
-            }
-        }
-        let mut out = String::new();
-        for r in rows {
-            let mut line = String::new();
-            for (i, c) in r.iter().enumerate() {
-                if i + 1 == r.len() {
-                    line.push_str(c);
-                } else {
-                    line.push_str(&format!("{c:<w$}", w = self.widths[i] + 3));
-                }
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
-    }
-}
-
-/// The whole `kubectl get` table for these objects.
+/// The whole `kubectl get` table for these objects. Empty when there are none: kubectl
+/// prints no header then (the caller prints `No resources found in <ns> namespace.`).
 pub fn table(kind: Kind, objects: &[Arc<Object>], world: &World, opts: &GetOptions) -> String {
+    if objects.is_empty() {
+        return String::new();
+    }
     let mut rows = Vec::new();
     if !opts.no_headers {
         rows.push(headers(kind, opts));
@@ -75,21 +63,20 @@ pub fn table(kind: Kind, objects: &[Arc<Object>], world: &World, opts: &GetOptio
 
 /// `kubectl describe` for one object.
 pub fn describe(obj: &Object, world: &World) -> String {
-    let _ = world;
-    format!("Name:         {}\n", obj.name())
+    describe::describe(obj, world)
 }
 
 /// `duration.HumanDuration` (AGE, DURATION columns; fact 91).
 pub fn human_duration(d: SimDuration) -> String {
-    format!("{}s", d.secs())
+    duration::human_duration(d)
 }
 
 /// `-o yaml` for one object.
 pub fn yaml(obj: &Object) -> String {
-    serde_yaml::to_string(&obj.to_json()).unwrap_or_default()
+    output::yaml(obj)
 }
 
 /// `-o json` for one object.
 pub fn json(obj: &Object) -> String {
-    serde_json::to_string_pretty(&obj.to_json()).unwrap_or_default() + "\n"
+    output::json(obj)
 }

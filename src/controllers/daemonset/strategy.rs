@@ -28,14 +28,16 @@ fn set_template_generation(ds: &mut DaemonSet, generation: i64) {
         );
 }
 
-/// A new DaemonSet: template generation at least 1, status empty.
+/// A new DaemonSet: template generation at least 1, and a zero status if it came without
+/// one. (The API server also drops a status sent on create; klab keeps it, so tools can
+/// set one up, and the controller rewrites it in the same instant anyway.)
 pub fn prepare_for_create(obj: &mut Object) {
     let Some(ds) = obj.daemon_set_mut() else {
         return;
     };
     let generation = template_generation(ds).filter(|g| *g >= 1).unwrap_or(1);
     set_template_generation(ds, generation);
-    ds.status = Some(DaemonSetStatus::default());
+    ds.status.get_or_insert_with(DaemonSetStatus::default);
 }
 
 /// An update: one more than before when the template changed; otherwise the number the

@@ -662,7 +662,7 @@ fn a_pod_that_cannot_fit_counts_in_current_but_not_ready_t20_fact_29() {
 }
 
 #[test]
-fn a_removed_node_drops_desired_at_once_while_its_pod_lingers_t20_fact_18() {
+fn a_removed_node_drops_desired_at_once_while_its_pod_lingers_until_podgc_t20_fact_18() {
     let mut c = nodes(3);
     create(&mut c, daemon_set("sample-ds", "nginx:1.16"));
     advance(&mut c, 2);
@@ -672,9 +672,26 @@ fn a_removed_node_drops_desired_at_once_while_its_pod_lingers_t20_fact_18() {
         (s.desired_number_scheduled, s.current_number_scheduled),
         (2, 2)
     );
-    assert!(
-        pods(&c, "sample-ds").iter().any(|p| node_of(p) == "node-3"),
-        "left to PodGC"
+    let on_gone = |c: &Cluster| {
+        pods(c, "sample-ds")
+            .iter()
+            .filter(|p| node_of(p) == "node-3")
+            .count()
+    };
+    assert_eq!(
+        on_gone(&c),
+        1,
+        "the DS controller leaves scheduled pods to PodGC"
+    );
+    advance(&mut c, 39);
+    assert_eq!(on_gone(&c), 1, "still in PodGC's 40s quarantine");
+    advance(&mut c, 21);
+    assert_eq!(on_gone(&c), 0, "PodGC collected it");
+    assert_eq!(columns(&c, "sample-ds"), (2, 2, 2, 2, 2));
+    assert_eq!(
+        pods(&c, "sample-ds").len(),
+        2,
+        "no pod for a node that is gone"
     );
 }
 
@@ -983,5 +1000,154 @@ fn scale_create_and_roll_10_percent_over_many_nodes() {
         c.stats.reconciles,
         c.stats.changes,
         c.elapsed()
+    );
+}
+
+/// A manifest as `kubectl apply` sends it: decoded strictly, defaulted and validated as a
+/// 1.32 API server does, in namespace `default`. Creates it, or replaces the live object.
+fn apply_manifest(c: &mut Cluster, yaml: &str) {
+    let mut obj = crate::api::manifest::decode(yaml, "manifest.yaml").unwrap()[0]
+        .object
+        .clone();
+    obj.meta_mut().namespace = Some(NS.into());
+    crate::api::defaults::apply_defaults(&mut obj);
+    let key = obj.key();
+    let now = c.now();
+    match c.world.store.get(&key).cloned() {
+        None => {
+            crate::api::validation::validate_create(&obj).unwrap();
+            c.world.create(obj).unwrap();
+        }
+        Some(old) => {
+            crate::api::validation::validate_update(&old, &obj).unwrap();
+            c.world.store.replace(obj, now).unwrap();
+        }
+    }
+    c.reconcile_now().unwrap();
+}
+
+#[test]
+fn the_seed_notes_flow_with_the_book_manifests_section_5_5() {
+    use crate::api::manifest::book::{SAMPLE_DS, SAMPLE_DS_ONDELETE, SAMPLE_DS_ROLLING_UPDATE};
+    // 5.5.1: two nodes, one pod each; a third node gets its pod at once.
+    let mut c = nodes(2);
+    apply_manifest(&mut c, SAMPLE_DS);
+    advance(&mut c, 5);
+    assert_eq!(columns(&c, "sample-ds"), (2, 2, 2, 2, 2));
+    c.add_node(NodeSpec::named("node-3")).unwrap();
+    advance(&mut c, 5);
+    assert_eq!(columns(&c, "sample-ds"), (3, 3, 3, 3, 3));
+    let now = c.now();
+    c.world
+        .store
+        .delete(&ds_key("sample-ds"), &DeleteOptions::background(), now)
+        .unwrap();
+    advance(&mut c, 60);
+    assert_eq!(c.world.store.count(Kind::Pod), 0);
+
+    // 5.5.2.1 OnDelete: a new image moves nothing; a deleted pod comes back updated.
+    apply_manifest(&mut c, SAMPLE_DS_ONDELETE);
+    advance(&mut c, 5);
+    let ds = "sample-ds-ondelete";
+    apply_manifest(
+        &mut c,
+        &SAMPLE_DS_ONDELETE.replace("nginx:1.16", "nginx:1.17"),
+    );
+    advance(&mut c, 60);
+    assert_eq!(columns(&c, ds), (3, 3, 3, 0, 3));
+    assert_eq!(
+        template_generation(&get_ds(&c, ds)),
+        Some(2),
+        "kept across a replace"
+    );
+    let victim = pods(&c, ds)[0].metadata.name.clone().unwrap();
+    let now = c.now();
+    c.world
+        .store
+        .delete(
+            &ObjKey::new(Kind::Pod, NS, &victim),
+            &DeleteOptions::default(),
+            now,
+        )
+        .unwrap();
+    advance(&mut c, 5);
+    assert_eq!(columns(&c, ds), (3, 3, 3, 1, 3));
+    assert_eq!(
+        pods(&c, ds)
+            .iter()
+            .filter(|p| image_of(p) == "nginx:1.17")
+            .count(),
+        1
+    );
+
+    // 5.5.2.2 RollingUpdate, maxUnavailable 2: the same DaemonSet switched to RollingUpdate
+    // with a new image is replaced two pods at a time, never more than two down.
+    let rolling = SAMPLE_DS_ROLLING_UPDATE.replace("nginx:1.16", "nginx:1.18");
+    apply_manifest(&mut c, &rolling);
+    let all = ["node-1", "node-2", "node-3"];
+    let mut worst = unavailable_nodes(&c, ds, &all);
+    for _ in 0..100 {
+        if columns(&c, ds) == (3, 3, 3, 3, 3) {
+            break;
+        }
+        assert!(c.step().unwrap());
+        worst = worst.max(unavailable_nodes(&c, ds, &all));
+    }
+    assert_eq!(worst, 2);
+    assert!(pods(&c, ds).iter().all(|p| image_of(p) == "nginx:1.18"));
+    let generations: Vec<i64> = revisions(&c, ds).iter().map(|r| r.1).collect();
+    assert_eq!(generations.len(), 3, "{generations:?}");
+}
+
+#[test]
+fn an_unreachable_node_keeps_its_daemon_pod_as_misscheduled_fact_16() {
+    let mut c = nodes(3);
+    create(&mut c, daemon_set("sample-ds", "nginx:1.16"));
+    advance(&mut c, 2);
+    c.node_down("node-2").unwrap();
+    // The node lifecycle controller taints it unreachable (NoSchedule and NoExecute) once
+    // the grace period is over; the taint eviction controller then evicts what does not
+    // tolerate NoExecute — not the DaemonSet pod (fact 14).
+    advance(&mut c, 600);
+    let taints: Vec<String> = c
+        .world
+        .store
+        .get(&ObjKey::new(Kind::Node, "", "node-2"))
+        .unwrap()
+        .node()
+        .unwrap()
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.clone())
+        .unwrap_or_default()
+        .iter()
+        .map(|t| format!("{}:{}", t.key, t.effect))
+        .collect();
+    assert!(
+        taints.contains(&"node.kubernetes.io/unreachable:NoSchedule".to_string()),
+        "{taints:?}"
+    );
+    let on_node: Vec<Pod> = pods(&c, "sample-ds")
+        .into_iter()
+        .filter(|p| node_of(p) == "node-2")
+        .collect();
+    assert_eq!(on_node.len(), 1);
+    assert!(
+        on_node[0].metadata.deletion_timestamp.is_none(),
+        "not evicted, not deleted"
+    );
+    let s = status(&c, "sample-ds");
+    assert_eq!((s.desired_number_scheduled, s.number_misscheduled), (2, 1));
+    // Back up: the taints go and the node is desired again, with the same pod.
+    c.node_up("node-2").unwrap();
+    advance(&mut c, 30);
+    let s = status(&c, "sample-ds");
+    assert_eq!((s.desired_number_scheduled, s.number_misscheduled), (3, 0));
+    assert_eq!(
+        pods(&c, "sample-ds")
+            .iter()
+            .filter(|p| node_of(p) == "node-2")
+            .count(),
+        1
     );
 }
