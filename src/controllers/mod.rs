@@ -8,6 +8,7 @@ use crate::world::World;
 
 pub mod admission;
 pub mod cronjob;
+pub mod daemonset;
 pub mod gc;
 pub mod job;
 pub mod kubelet;
@@ -34,6 +35,7 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(scheduler::Scheduler::default()),
         Box::new(kubelet::Kubelet),
         Box::new(gc::GarbageCollector),
+        Box::new(daemonset::DaemonSetController::default()),
         Box::new(job::JobController::default()),
         Box::new(ttl::TtlAfterFinished::default()),
         Box::new(cronjob::CronJobController::default()),
