@@ -404,6 +404,32 @@ impl Controller for Scheduler {
             return;
         }
         let demand = pod_demand(pod);
+        // NodeAffinity's PreFilter: a pod pinned by `matchFields metadata.name In [...]` (every
+        // DaemonSet pod) is only tried on the named nodes; the full walk below runs only to
+        // explain a failure.
+        if let Some(named) = pinned_node_names(pod) {
+            let mut candidates: Vec<(String, i128)> = Vec::new();
+            for name in &named {
+                let Some(node_obj) = world.store.get(&ObjKey::new(Kind::Node, "", name)) else {
+                    continue;
+                };
+                let node = node_obj.node().expect("node");
+                let usage = self.usage.get(name).copied().unwrap_or_default();
+                if filter(pod, &demand, node, &usage).is_none() {
+                    candidates.push((name.clone(), score(&demand, node, &usage)));
+                }
+            }
+            if let Some(best) = candidates.iter().map(|(_, s)| *s).max() {
+                let top: Vec<&String> = candidates
+                    .iter()
+                    .filter(|(_, s)| *s == best)
+                    .map(|(n, _)| n)
+                    .collect();
+                let node_name = top[world.rng.below(top.len())].clone();
+                self.bind(world, key, &node_name);
+                return;
+            }
+        }
         let nodes: Vec<std::sync::Arc<Object>> = world.nodes().cloned().collect();
         let total = nodes.len();
         let want = feasible_to_find(total);
@@ -461,8 +487,14 @@ impl Controller for Scheduler {
             .collect();
         let chosen = top[world.rng.below(top.len())];
         let node_name = nodes[chosen].name().to_string();
+        self.bind(world, key, &node_name);
+    }
+}
+
+impl Scheduler {
+    fn bind(&mut self, world: &mut World, key: &ObjKey, node_name: &str) {
         self.unschedulable.remove(key);
-        Self::set_scheduled_condition(world, key, Some(&node_name), "");
+        Self::set_scheduled_condition(world, key, Some(node_name), "");
         if let Some(bound) = world.store.get(key).cloned() {
             world.record_event(
                 &bound,
@@ -477,6 +509,31 @@ impl Controller for Scheduler {
             );
         }
     }
+}
+
+/// The node names a pod's required node affinity pins it to, when every term is a
+/// `matchFields metadata.name In [...]` (NodeAffinity PreFilter's `PreFilterResult`).
+fn pinned_node_names(pod: &Pod) -> Option<BTreeSet<String>> {
+    let terms = &pod
+        .spec
+        .as_ref()?
+        .affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()?
+        .node_selector_terms;
+    let mut names = BTreeSet::new();
+    for term in terms {
+        let pinned = term
+            .match_fields
+            .iter()
+            .flatten()
+            .find(|r| r.key == "metadata.name" && r.operator == "In")?;
+        names.extend(pinned.values.iter().flatten().cloned());
+    }
+    (!terms.is_empty()).then_some(names)
 }
 
 #[cfg(test)]
