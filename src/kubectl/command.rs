@@ -1243,11 +1243,11 @@ mod tests {
     fn unknown_flags_name_the_command_path() {
         assert_eq!(
             parse_line("get pods --foo").unwrap_err(),
-            "error: unknown flag: --foo\nSee 'kubectl get --help' for usage."
+            "Error: unknown flag: --foo\nSee 'kubectl get --help' for usage."
         );
         assert_eq!(
             parse_line("delete --grace-period=abc").unwrap_err(),
-            "error: invalid argument \"abc\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\nSee 'kubectl delete --help' for usage."
+            "Error: invalid argument \"abc\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\nSee 'kubectl delete --help' for usage."
         );
         assert!(parse_line("apply -f x.yaml --dry-run=client")
             .unwrap_err()

@@ -355,7 +355,7 @@ mod tests {
             ),
             (
                 "create job x --image=b --restart=Never",
-                "error: unknown flag: --restart\nSee 'kubectl create job --help' for usage.",
+                "Error: unknown flag: --restart\nSee 'kubectl create job --help' for usage.",
             ),
             (
                 "create jobo x",
