@@ -266,13 +266,7 @@ pub fn run(ctx: &mut Ctx, args: CreateJobArgs) {
             }
         }
     };
-    send(
-        ctx,
-        Object::Job(job),
-        "job",
-        args.name_output,
-        args.dry_run,
-    );
+    send(ctx, Object::Job(job), "job", args.name_output, args.dry_run);
 }
 
 #[cfg(test)]
@@ -286,7 +280,12 @@ mod tests {
     }
 
     fn job(c: &Cluster, name: &str) -> k8s_openapi::api::batch::v1::Job {
-        match c.world.store.get_named(Kind::Job, "default", name).map(|o| o.as_ref()) {
+        match c
+            .world
+            .store
+            .get_named(Kind::Job, "default", name)
+            .map(|o| o.as_ref())
+        {
             Some(Object::Job(j)) => j.clone(),
             other => panic!("no job {name}: {other:?}"),
         }
@@ -370,11 +369,9 @@ mod tests {
             k(&mut c, "create job x --image=busybox").unwrap_err(),
             "error: failed to create job: jobs.batch \"x\" already exists"
         );
-        assert!(
-            k(&mut c, "create job Bad --image=busybox")
-                .unwrap_err()
-                .starts_with("error: failed to create job: Job.batch \"Bad\" is invalid: "),
-        );
+        assert!(k(&mut c, "create job Bad --image=busybox")
+            .unwrap_err()
+            .starts_with("error: failed to create job: Job.batch \"Bad\" is invalid: "),);
     }
 
     #[test]
@@ -447,7 +444,11 @@ mod tests {
     fn create_cronjob_defaults_restart_on_failure_fact_125() {
         let mut c = Cluster::new(ClusterConfig::default());
         assert_eq!(
-            k(&mut c, "create cj hello --image=busybox --schedule='*/1 * * * *' -- date").unwrap(),
+            k(
+                &mut c,
+                "create cj hello --image=busybox --schedule='*/1 * * * *' -- date"
+            )
+            .unwrap(),
             "cronjob.batch/hello created\n"
         );
         let cj = match c
