@@ -392,10 +392,6 @@ fn later_verbs_say_they_are_not_available_yet() {
         err(&mut c, "rollout status ds/x"),
         "error: rollout status is not available yet in klab"
     );
-    assert_eq!(
-        err(&mut c, "create job x --image=busybox"),
-        "error: create job is not available yet in klab"
-    );
 }
 
 #[test]
