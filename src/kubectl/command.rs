@@ -189,6 +189,8 @@ pub enum Command {
     CreateNamespace {
         name: String,
     },
+    CreateJob(super::create_job::CreateJobArgs),
+    CreateCronJob(super::create_cronjob::CreateCronJobArgs),
     Get(GetArgs),
     Describe(DescribeArgs),
     Delete(DeleteArgs),
@@ -207,7 +209,7 @@ pub enum Command {
     Drain(DrainArgs),
     Taint(TaintArgs),
     /// A kubectl command klab parses but whose controller support comes later
-    /// (`rollout status`, `set image`, `create job`, `create cronjob`).
+    /// (`rollout status`, `set image`).
     NotYetAvailable {
         what: String,
     },
@@ -350,6 +352,8 @@ const REAL_FLAGS: &[(&str, &str)] = &[
     ("drain", "chunk-size delete-emptydir-data disable-eviction dry-run force grace-period ignore-daemonsets pod-selector selector skip-wait-for-delete-timeout timeout"),
     ("taint", "all allow-missing-template-keys dry-run field-manager output overwrite selector show-managed-fields template validate"),
     ("create namespace", "allow-missing-template-keys dry-run field-manager output save-config show-managed-fields template validate"),
+    ("create job", super::create_job::REAL_FLAGS),
+    ("create cronjob", super::create_cronjob::REAL_FLAGS),
 ];
 
 fn flags_for(path: &str) -> &'static [FlagSpec] {
@@ -370,6 +374,8 @@ fn flags_for(path: &str) -> &'static [FlagSpec] {
         "drain" => DRAIN_FLAGS,
         "taint" => TAINT_FLAGS,
         "create namespace" => CREATE_NAMESPACE_FLAGS,
+        "create job" => super::create_job::FLAGS,
+        "create cronjob" => super::create_cronjob::FLAGS,
         _ => NO_FLAGS,
     }
 }
@@ -579,12 +585,20 @@ fn parse_create(words: &[String]) -> Result<Invocation, String> {
                         namespace: p.value("namespace").map(Into::into),
                     })
                 }
-                "job" | "cronjob" => Ok(Invocation {
-                    command: Command::NotYetAvailable {
-                        what: format!("create {canonical}"),
-                    },
-                    namespace: None,
-                }),
+                "job" => {
+                    let p = parse_for("create job", &rest)?;
+                    Ok(Invocation {
+                        command: Command::CreateJob(super::create_job::parse(&p)?),
+                        namespace: p.value("namespace").map(Into::into),
+                    })
+                }
+                "cronjob" => {
+                    let p = parse_for("create cronjob", &rest)?;
+                    Ok(Invocation {
+                        command: Command::CreateCronJob(super::create_cronjob::parse(&p)?),
+                        namespace: p.value("namespace").map(Into::into),
+                    })
+                }
                 other => Err(format!(
                     "error: kubectl create {other} is not available in klab"
                 )),
@@ -1229,11 +1243,11 @@ mod tests {
     fn unknown_flags_name_the_command_path() {
         assert_eq!(
             parse_line("get pods --foo").unwrap_err(),
-            "error: unknown flag: --foo\nSee 'kubectl get --help' for usage."
+            "Error: unknown flag: --foo\nSee 'kubectl get --help' for usage."
         );
         assert_eq!(
             parse_line("delete --grace-period=abc").unwrap_err(),
-            "error: invalid argument \"abc\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\nSee 'kubectl delete --help' for usage."
+            "Error: invalid argument \"abc\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\nSee 'kubectl delete --help' for usage."
         );
         assert!(parse_line("apply -f x.yaml --dry-run=client")
             .unwrap_err()
@@ -1380,18 +1394,6 @@ mod tests {
             cmd("set image ds/x a=b"),
             Command::NotYetAvailable {
                 what: "set image".into()
-            }
-        );
-        assert_eq!(
-            cmd("create job x --image=busybox -- sleep 1"),
-            Command::NotYetAvailable {
-                what: "create job".into()
-            }
-        );
-        assert_eq!(
-            cmd("create cj x --image=busybox --schedule='* * * * *'"),
-            Command::NotYetAvailable {
-                what: "create cronjob".into()
             }
         );
     }

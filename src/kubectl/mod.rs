@@ -19,6 +19,8 @@ pub mod suggest;
 pub mod api_resources;
 pub mod apply;
 pub mod create;
+pub mod create_cronjob;
+pub mod create_job;
 pub mod delete;
 pub mod describe;
 pub mod exec;
@@ -68,6 +70,8 @@ fn execute(ctx: &mut Ctx, command: Command) {
             name_output,
         } => create::run_files(ctx, &files, recursive, name_output),
         Command::CreateNamespace { name } => create::run_namespace(ctx, &name),
+        Command::CreateJob(a) => create_job::run(ctx, a),
+        Command::CreateCronJob(a) => create_cronjob::run(ctx, a),
         Command::Get(a) => get::run(ctx, a),
         Command::Describe(a) => describe::run(ctx, a),
         Command::Delete(a) => delete::run(ctx, a),

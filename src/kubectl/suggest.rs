@@ -105,7 +105,7 @@ pub fn unknown_command(typed: &str, parent: &str, candidates: &[&str]) -> String
 
 /// A flag error as kubectl prints it.
 pub fn flag_error(msg: &str, command_path: &str) -> String {
-    format!("error: {msg}\nSee '{command_path} --help' for usage.")
+    format!("Error: {msg}\nSee '{command_path} --help' for usage.")
 }
 
 /// `cmdutil.UsageErrorf`: the message, then `See 'kubectl x -h' for help and examples`.
