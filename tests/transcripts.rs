@@ -19,7 +19,13 @@ fn snapshot_name(file: &Path) -> String {
             c.as_os_str()
                 .to_string_lossy()
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -52,7 +58,10 @@ fn transcripts_match_their_snapshots() {
             });
         }));
         if checked.is_err() {
-            failures.push(format!("{}: transcript differs from snapshot {name}", file.display()));
+            failures.push(format!(
+                "{}: transcript differs from snapshot {name} (or it has none yet)",
+                file.display()
+            ));
         }
     }
     assert!(
@@ -97,6 +106,27 @@ fn another_seed_passes_too() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_transcript_snapshot_belongs_to_a_file() {
+    // A renamed or deleted script must take its snapshot with it.
+    let names: Vec<String> = common::suite_files()
+        .iter()
+        .map(|f| format!("transcripts__{}.snap", snapshot_name(f)))
+        .collect();
+    let dir = common::crate_root().join("tests/snapshots");
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("tests/snapshots exists") {
+        let file = entry.unwrap().file_name().to_string_lossy().to_string();
+        if file.starts_with("transcripts__") && file.ends_with(".snap") && !names.contains(&file) {
+            orphans.push(file);
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "snapshots without a script or lesson (delete them): {orphans:?}"
+    );
 }
 
 #[test]
