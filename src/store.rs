@@ -305,6 +305,7 @@ impl Store {
         meta.deletion_grace_period_seconds = None;
         meta.generation = has_generation(kind).then_some(1);
         crate::api::strategy::prepare_for_create(&mut obj);
+        crate::controllers::daemonset::strategy::prepare_for_create(&mut obj);
         Ok(self.commit(None, obj, now))
     }
 
@@ -325,6 +326,7 @@ impl Store {
             nm.generation = om.generation;
             nm.resource_version = om.resource_version.clone();
         }
+        crate::controllers::daemonset::strategy::prepare_for_update(&old, &mut obj);
         if *old == obj {
             return Ok(old);
         }
@@ -352,6 +354,7 @@ impl Store {
         if new == *old {
             return Ok(false);
         }
+        crate::controllers::daemonset::strategy::prepare_for_update(&old, &mut new);
         if has_generation(key.kind) && !same_spec(&old, &new) {
             new.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
         }

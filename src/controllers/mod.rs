@@ -7,6 +7,8 @@ use crate::store::WatchEvent;
 use crate::world::World;
 
 pub mod admission;
+pub mod cronjob;
+pub mod daemonset;
 pub mod gc;
 pub mod job;
 pub mod kubelet;
@@ -33,8 +35,10 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(scheduler::Scheduler::default()),
         Box::new(kubelet::Kubelet),
         Box::new(gc::GarbageCollector),
+        Box::new(daemonset::DaemonSetController::default()),
         Box::new(job::JobController::default()),
         Box::new(ttl::TtlAfterFinished::default()),
+        Box::new(cronjob::CronJobController::default()),
         Box::new(volume::VolumeController),
         Box::new(nodelifecycle::NodeLifecycle),
         Box::new(tainteviction::TaintEviction::default()),

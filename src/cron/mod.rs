@@ -107,3 +107,15 @@ pub fn for_cronjob(schedule: &str, time_zone: Option<&str>) -> Result<Schedule, 
         _ => Schedule::parse(schedule),
     }
 }
+
+/// Go's `time.LoadLocation(name)` as the CronJob controller calls it on
+/// `spec.timeZone` before every sync: `Err` is Go's text, e.g.
+/// "unknown time zone Mars/Phobos" (the `UnknownTimeZone` event's detail).
+pub fn load_time_zone(name: &str) -> Result<(), String> {
+    tz::load_location(name).map(|_| ())
+}
+
+/// Go's `%q` (strconv.Quote), for event messages that quote user text.
+pub fn go_quote(s: &str) -> String {
+    go_quote::strconv_quote(s)
+}

@@ -6,8 +6,9 @@
 use super::command::ApplyArgs;
 use super::errors::Failure;
 use super::files::{self, Doc, Item};
-use super::{gojson, strategic, Ctx};
+use super::{strategic, Ctx};
 use crate::api::{defaults, validation, Kind, ObjKey, Object};
+use crate::print::gojson;
 use crate::store::ApiError;
 use serde_json::{Map, Value};
 
@@ -125,7 +126,7 @@ fn apply_one(ctx: &mut Ctx, doc: &Doc, name_output: bool) -> Result<(), Failure>
     }
     let source = doc.source.as_str();
     let applied = applied_configuration(&doc.decoded.applied, kind, &ns);
-    let applied_text = format!("{}\n", gojson::encode(&applied));
+    let applied_text = format!("{}\n", gojson::to_compact_string(&applied));
     let key = ObjKey::new(kind, &ns, &name);
     let shown = object_ref(kind, &name);
 
@@ -199,7 +200,7 @@ fn apply_one(ctx: &mut Ctx, doc: &Doc, name_output: bool) -> Result<(), Failure>
         });
         return Ok(());
     }
-    let patch_text = gojson::encode(&strategic::combine(&deletions, &delta));
+    let patch_text = gojson::to_compact_string(&strategic::combine(&deletions, &delta));
     let patch_failure = |err: ApiError| {
         Failure::Api {
         err,

@@ -5,8 +5,9 @@
 use super::command::LabelArgs;
 use super::errors::Failure;
 use super::resources;
-use super::{gojson, Ctx};
+use super::Ctx;
 use crate::api::{defaults, validation, Object};
+use crate::print::gojson;
 use std::collections::BTreeMap;
 
 fn map_of(obj: &Object, annotate: bool) -> Option<&BTreeMap<String, String>> {
@@ -58,14 +59,14 @@ pub fn run(ctx: &mut Ctx, a: LabelArgs) {
         }
         // kubectl compares the object's JSON before and after: setting the (possibly empty)
         // map where there was none counts as a change.
-        let before = gojson::encode(&obj.to_json());
+        let before = gojson::to_compact_string(&obj.to_json());
         let mut new = (**obj).clone();
         if a.annotate {
             new.meta_mut().annotations = Some(map.clone());
         } else {
             new.meta_mut().labels = Some(map.clone());
         }
-        let after = gojson::encode(&new.to_json());
+        let after = gojson::to_compact_string(&new.to_json());
         let op = if a.annotate {
             "annotated"
         } else if before == after {

@@ -12,7 +12,6 @@
 pub mod command;
 pub mod errors;
 pub mod files;
-pub mod gojson;
 pub mod parse;
 pub mod resources;
 pub mod suggest;

@@ -1,23 +1,38 @@
 //! `-o json` as kubectl writes it: `json.MarshalIndent(obj, "", "    ")` of the unstructured
 //! object, so map keys are in Go's byte order, indentation is four spaces, and strings are
-//! escaped the way `encoding/json` escapes them (`<`, `>`, `&` as `\u003c`…).
+//! escaped the way `encoding/json` escapes them (`<`, `>`, `&` as `\u003c`…). The compact
+//! form (`json.Marshal`) is how kubectl stores `last-applied-configuration`.
 
 use serde_json::Value;
 
+/// `json.MarshalIndent(v, "", "    ")` plus the newline kubectl prints after it.
 pub fn to_string(value: &Value) -> String {
     let mut out = String::new();
-    write_value(&mut out, value, 0);
+    write_value(&mut out, value, Some(0));
     out.push('\n');
     out
 }
 
-fn indent(out: &mut String, depth: usize) {
-    for _ in 0..depth {
-        out.push_str("    ");
+/// `json.Marshal(v)`: compact, no trailing newline.
+pub fn to_compact_string(value: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, None);
+    out
+}
+
+/// A line break and indentation in the indented form; nothing in the compact one.
+fn newline(out: &mut String, depth: Option<usize>) {
+    if let Some(d) = depth {
+        out.push('\n');
+        for _ in 0..d {
+            out.push_str("    ");
+        }
     }
 }
 
-fn write_value(out: &mut String, value: &Value, depth: usize) {
+/// `depth` is `None` for the compact form.
+fn write_value(out: &mut String, value: &Value, depth: Option<usize>) {
+    let inner = depth.map(|d| d + 1);
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -28,16 +43,15 @@ fn write_value(out: &mut String, value: &Value, depth: usize) {
                 out.push_str("[]");
                 return;
             }
-            out.push_str("[\n");
+            out.push('[');
             for (i, item) in items.iter().enumerate() {
-                indent(out, depth + 1);
-                write_value(out, item, depth + 1);
+                newline(out, inner);
+                write_value(out, item, inner);
                 if i + 1 < items.len() {
                     out.push(',');
                 }
-                out.push('\n');
             }
-            indent(out, depth);
+            newline(out, depth);
             out.push(']');
         }
         Value::Object(map) => {
@@ -47,18 +61,17 @@ fn write_value(out: &mut String, value: &Value, depth: usize) {
             }
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            out.push_str("{\n");
+            out.push('{');
             for (i, k) in keys.iter().enumerate() {
-                indent(out, depth + 1);
+                newline(out, inner);
                 write_string(out, k);
-                out.push_str(": ");
-                write_value(out, &map[k.as_str()], depth + 1);
+                out.push_str(if depth.is_some() { ": " } else { ":" });
+                write_value(out, &map[k.as_str()], inner);
                 if i + 1 < keys.len() {
                     out.push(',');
                 }
-                out.push('\n');
             }
-            indent(out, depth);
+            newline(out, depth);
             out.push('}');
         }
     }
@@ -125,5 +138,19 @@ mod tests {
         );
         assert_eq!(to_string(&json!(0.5)), "0.5\n");
         assert_eq!(to_string(&json!(3)), "3\n");
+    }
+
+    #[test]
+    fn compact_form_sorts_keys_and_escapes_html_characters_as_go_does() {
+        let v = json!({"spec": {"b": 1, "a": "x > y && z < w"}, "kind": "Pod", "apiVersion": "v1"});
+        assert_eq!(
+            to_compact_string(&v),
+            r#"{"apiVersion":"v1","kind":"Pod","spec":{"a":"x \u003e y \u0026\u0026 z \u003c w","b":1}}"#
+        );
+        assert_eq!(to_compact_string(&json!("a\nb\u{1}")), r#""a\nb\u0001""#);
+        assert_eq!(
+            to_compact_string(&json!([true, null, -3, {}])),
+            "[true,null,-3,{}]"
+        );
     }
 }

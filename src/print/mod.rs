@@ -10,7 +10,7 @@ pub mod columns;
 pub mod describe;
 pub mod duration;
 pub mod format;
-pub(crate) mod gojson;
+pub mod gojson;
 pub(crate) mod goyaml;
 pub mod output;
 pub mod table;

@@ -1,0 +1,523 @@
+//! The DaemonSet controller as Kubernetes 1.32 runs it (k/k `pkg/controller/daemon`):
+//! one pod per eligible node, rolling updates, revisions and status. This file is the "do"
+//! half — watch and sync (`syncDaemonSet`); the decisions live in `decide.rs` (nodes and
+//! pods), `rollout.rs` (RollingUpdate), `status.rs` and `history.rs`, and `pods.rs` builds
+//! and sends pods. `strategy.rs` is the API server's share (the template generation).
+//!
+//! Differences from Kubernetes, all invisible at the end of an instant: there are no
+//! expectations (the store is consistent, so a sync that created or deleted pods simply
+//! leaves the rolling update to the next sync, which the resulting changes trigger), a
+//! status write of its own does not bring the DaemonSet back, and orphan pods are found
+//! from the watch rather than by listing the namespace.
+
+pub mod backoff;
+pub mod decide;
+pub mod eligibility;
+pub mod history;
+pub mod index;
+pub mod pods;
+pub mod rollout;
+pub mod status;
+pub mod strategy;
+#[cfg(test)]
+mod tests;
+
+use super::Controller;
+use crate::api::{Kind, ObjKey, Object};
+use crate::sim::{SimDuration, SimTime, TimerClass};
+use crate::store::{WatchEvent, WatchType};
+use crate::world::World;
+use backoff::FailedPodBackoff;
+use decide::{Eligibility, NodeContext};
+use index::{by_node, FnvMap, PodsByNode};
+use k8s_openapi::api::apps::v1::DaemonSet;
+use k8s_openapi::api::core::v1::Pod;
+use rollout::NodeSlot;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// The component name on the DaemonSet's events (fact 23).
+pub const NAME: &str = "daemonset-controller";
+/// At most this many creates, and this many deletes, per sync (`BurstReplicas`, fact 22).
+pub const BURST_REPLICAS: usize = 250;
+
+#[derive(Default)]
+pub struct DaemonSetController {
+    backoff: FailedPodBackoff,
+    /// DS uid → node → (shouldRun, shouldContinueRunning) as last computed, so a node
+    /// change re-syncs a DaemonSet only when it matters to it (`updateNode`).
+    verdicts: FnvMap<String, FnvMap<String, (bool, bool)>>,
+    /// Pods without a controller, from the watch: candidates for adoption (`ClaimPods`).
+    orphans: BTreeSet<ObjKey>,
+    /// Re-syncs asked for by the watch (which cannot set timers), set at the next sync.
+    pending_wakes: Vec<(SimTime, ObjKey)>,
+    /// Re-syncs already set, so a thousand pods turning ready set one timer.
+    wakes: BTreeSet<(SimTime, ObjKey)>,
+    /// The resourceVersion of each DaemonSet's last status write by this controller: the
+    /// watch event it causes needs no re-sync (nothing else changed with it).
+    own_writes: FnvMap<ObjKey, String>,
+}
+
+/// (minReadySeconds, whether the selector is the empty "select everything" one).
+fn spec_of(ds: &DaemonSet) -> (i32, bool) {
+    let spec = ds.spec.as_ref();
+    let min_ready = spec.and_then(|s| s.min_ready_seconds).unwrap_or(0);
+    let everything = spec.is_none_or(|s| {
+        s.selector.match_labels.is_none() && s.selector.match_expressions.is_none()
+    });
+    (min_ready, everything)
+}
+
+impl DaemonSetController {
+    /// Asks for a re-sync of `key` at `at`, once per (instant, key).
+    fn wake(&mut self, world: &mut World, at: SimTime, key: &ObjKey) {
+        if self.wakes.insert((at, key.clone())) {
+            world.wake(at, TimerClass::Work, NAME, key.clone());
+        }
+    }
+
+    fn watch_pod(&mut self, change: &WatchEvent, world: &World, out: &mut Vec<ObjKey>) {
+        let obj = &change.object;
+        let Some(pod) = obj.pod() else { return };
+        let key = change.key();
+        let Some(owner) = obj.controller_ref() else {
+            // An orphan: a DaemonSet whose selector matches may adopt it.
+            if change.kind == WatchType::Deleted || obj.is_deleting() {
+                self.orphans.remove(&key);
+                return;
+            }
+            self.orphans.insert(key);
+            for ds in world.store.list(Kind::DaemonSet, Some(obj.namespace())) {
+                let sel = ds.daemon_set().and_then(pods::selector);
+                if sel.is_some_and(|s| s.matches(obj.labels())) {
+                    out.push(ds.key());
+                }
+            }
+            return;
+        };
+        self.orphans.remove(&key);
+        if owner.kind != "DaemonSet" {
+            return;
+        }
+        let Some(ds_obj) = world.store.by_uid(&owner.uid) else {
+            return;
+        };
+        let Some(ds) = ds_obj.daemon_set() else {
+            return;
+        };
+        out.push(ds_obj.key());
+        // `updatePod`: a pod that just turned Ready brings its DaemonSet back after
+        // minReadySeconds + 1s, when it has become available (fact 36).
+        let (min_ready, _) = spec_of(ds);
+        let just_ready = decide::ready_since(pod) == Some(change.at.truncate_to_secs());
+        if change.kind != WatchType::Deleted && min_ready > 0 && just_ready {
+            let at = change.at + SimDuration::from_secs(min_ready as i64 + 1);
+            self.pending_wakes.push((at, ds_obj.key()));
+        }
+    }
+
+    fn watch_node(&mut self, change: &WatchEvent, world: &World, out: &mut Vec<ObjKey>) {
+        let name = change.object.name().to_string();
+        for ds_obj in world.store.list(Kind::DaemonSet, None) {
+            let uid = ds_obj.uid().to_string();
+            if change.kind == WatchType::Deleted {
+                // The node leaves the list at once: DESIRED drops (fact 18).
+                if let Some(v) = self.verdicts.get_mut(&uid) {
+                    v.remove(&name);
+                }
+                out.push(ds_obj.key());
+                continue;
+            }
+            let (Some(ds), Some(node)) = (ds_obj.daemon_set(), change.object.node()) else {
+                continue;
+            };
+            let verdict = Eligibility::new(ds).check(node);
+            let previous = self
+                .verdicts
+                .entry(uid)
+                .or_default()
+                .insert(name.clone(), verdict);
+            let matters = match change.kind {
+                // `addNode`: DaemonSets that should run there (fact 17).
+                WatchType::Added => verdict.0 || previous.is_some_and(|p| p != verdict),
+                // `updateNode`: only when shouldRun or shouldContinueRunning changes.
+                _ => previous != Some(verdict),
+            };
+            if matters {
+                out.push(ds_obj.key());
+            }
+        }
+    }
+
+    /// `syncDaemonSet`.
+    fn sync(&mut self, key: &ObjKey, world: &mut World) {
+        let Some(ds_obj) = world.store.get(key).cloned() else {
+            return;
+        };
+        let Some(ds) = ds_obj.daemon_set() else {
+            return;
+        };
+        let (min_ready, selects_everything) = spec_of(ds);
+        if selects_everything {
+            world.record_event(
+                &ds_obj,
+                "Warning",
+                "SelectingAll",
+                "This daemon set is selecting all pods. A non-empty selector is required.".into(),
+                NAME,
+            );
+            return;
+        }
+        // A DaemonSet being deleted is left to the garbage collector, status and all.
+        if ds_obj.is_deleting() {
+            return;
+        }
+        let Some(sel) = pods::selector(ds) else {
+            return;
+        };
+        let mut dependents = world.store.dependents(ds_obj.uid());
+        let before = world.store.resource_version();
+        let Ok(history) = history::construct(world, &ds_obj, &dependents) else {
+            // A hash collision bumped collisionCount; that change brings us back.
+            return;
+        };
+        if world.store.resource_version() != before {
+            dependents = world.store.dependents(ds_obj.uid());
+        }
+        let hash = history.hash.as_str();
+        let generation = strategy::template_generation(ds);
+        let now = world.now;
+
+        let owned = self.claim(world, &ds_obj, &sel, pods::owned_pods(&ds_obj, &dependents));
+        let nodes: Vec<Arc<Object>> = world.nodes().cloned().collect();
+        let eligibility = Eligibility::new(ds);
+        let verdicts: Vec<(&str, bool, bool)> = nodes
+            .iter()
+            .filter_map(|n| n.node().map(|node| (n.name(), eligibility.check(node))))
+            .map(|(name, (run, cont))| (name, run, cont))
+            .collect();
+        let cache = self.verdicts.entry(ds_obj.uid().to_string()).or_default();
+        for (name, run, cont) in &verdicts {
+            match cache.get_mut(*name) {
+                Some(v) => *v = (*run, *cont),
+                None => {
+                    cache.insert(name.to_string(), (*run, *cont));
+                }
+            }
+        }
+
+        // manage: one pod per eligible node.
+        let grouped = by_node(&owned);
+        let wrote = self.manage(world, &ds_obj, &verdicts, &grouped, hash, generation);
+
+        // The rolling update runs once the manage loop has nothing left to do (fact 30).
+        if !wrote && rollout::rolling_parameters(ds).is_some() {
+            self.rolling_update(world, &ds_obj, &verdicts, &grouped, hash, generation);
+        }
+
+        // cleanupHistory, counting every pod's hash, terminal ones included. Read the pods
+        // again only if this sync wrote anything.
+        let wrote_any = world.store.resource_version() != before;
+        let reread: Vec<Arc<Object>>;
+        let owned_now: &[Arc<Object>] = if wrote_any {
+            reread = pods::owned_pods(&ds_obj, &world.store.dependents(ds_obj.uid()));
+            &reread
+        } else {
+            &owned
+        };
+        history::cleanup(world, ds, &history.old, owned_now);
+
+        // Status, from the pods as they are now.
+        let grouped = if wrote_any {
+            by_node(owned_now)
+        } else {
+            grouped
+        };
+        let nodes: Vec<(&str, bool)> = verdicts.iter().map(|(n, run, _)| (*n, *run)).collect();
+        let counts = status::count(&nodes, &grouped, hash, generation, min_ready, now);
+        let observed = ds_obj.meta().generation.unwrap_or(0);
+        let current = world.store.get(key).cloned();
+        let current_status = current
+            .as_ref()
+            .and_then(|o| o.daemon_set())
+            .and_then(|d| d.status.as_ref());
+        if !status::unchanged(current_status, &counts, observed) {
+            let written = world.store.modify(key, now, |o| {
+                if let Some(d) = o.daemon_set_mut() {
+                    status::apply(
+                        d.status.get_or_insert_with(Default::default),
+                        &counts,
+                        observed,
+                    );
+                }
+            });
+            if written == Ok(true) {
+                let rv = world
+                    .store
+                    .get(key)
+                    .and_then(|o| o.meta().resource_version.clone());
+                self.own_writes.insert(key.clone(), rv.unwrap_or_default());
+            }
+        }
+        // "Resync after minReadySeconds as a last line of defense" (`updateDaemonSetStatus`).
+        if min_ready > 0 && counts.ready != counts.available {
+            let at = now + SimDuration::from_secs(min_ready as i64);
+            self.wake(world, at, key);
+        }
+    }
+
+    /// `ClaimPods`: the owned pods that still match, plus orphans adopted now.
+    fn claim(
+        &mut self,
+        world: &mut World,
+        ds_obj: &Arc<Object>,
+        sel: &crate::api::selector::Selector,
+        owned: Vec<Arc<Object>>,
+    ) -> Vec<Arc<Object>> {
+        let mut owned = pods::claim_owned(world, ds_obj, sel, owned);
+        let candidates: Vec<ObjKey> = self
+            .orphans
+            .iter()
+            .filter(|k| k.namespace == ds_obj.namespace())
+            .cloned()
+            .collect();
+        for k in candidates {
+            let Some(pod) = world.store.get(&k).cloned() else {
+                self.orphans.remove(&k);
+                continue;
+            };
+            if pods::adopt(world, ds_obj, sel, &pod) {
+                self.orphans.remove(&k);
+                if let Some(adopted) = world.store.get(&k).cloned() {
+                    owned.push(adopted);
+                }
+            }
+        }
+        owned
+    }
+
+    /// `manage` + `syncNodes`: create missing pods, delete failed, surplus and misplaced
+    /// ones. Returns whether it wrote anything.
+    fn manage(
+        &mut self,
+        world: &mut World,
+        ds_obj: &Arc<Object>,
+        verdicts: &[(&str, bool, bool)],
+        grouped: &PodsByNode,
+        hash: &str,
+        generation: Option<i64>,
+    ) -> bool {
+        let ds = ds_obj.daemon_set().expect("a DaemonSet");
+        let (min_ready, _) = spec_of(ds);
+        let observed = ds
+            .status
+            .as_ref()
+            .and_then(|s| s.observed_generation)
+            .unwrap_or(0);
+        let prefix = format!("{}/{}/", ds_obj.uid(), observed);
+        let surge = rollout::allows_surge(ds);
+        let mut create_on = Vec::new();
+        let mut delete = Vec::new();
+        let mut requeue: Option<SimDuration> = None;
+        for (node, run, cont) in verdicts {
+            let ctx = NodeContext {
+                node,
+                should_run: *run,
+                should_continue: *cont,
+                surge,
+                hash,
+                min_ready_seconds: min_ready,
+                now: world.now,
+                backoff_prefix: &prefix,
+            };
+            let plan = decide::pods_should_be_on_node(
+                &ctx,
+                grouped.get(node).map(Vec::as_slice),
+                &mut self.backoff,
+            );
+            for (type_, reason, message) in plan.events {
+                world.record_event(ds_obj, type_, reason, message, NAME);
+            }
+            if plan.create {
+                create_on.push(node.to_string());
+            }
+            delete.extend(plan.delete);
+            if let Some(d) = plan.requeue_after {
+                requeue = Some(requeue.map_or(d, |r: SimDuration| r.min(d)));
+            }
+        }
+        // Never-scheduled pods aimed at nodes that are gone: PodGC cannot see them (fact 18).
+        let mut orphaned: Vec<String> = missing_nodes(verdicts, grouped)
+            .into_iter()
+            .flat_map(|node| &grouped[node])
+            .filter(|p| decide::bound_node(p).is_none())
+            .map(|p| p.metadata.name.clone().unwrap_or_default())
+            .collect();
+        orphaned.sort();
+        delete.extend(orphaned);
+        if let Some(d) = requeue {
+            let at = world.now + d;
+            self.wake(world, at, &ds_obj.key());
+        }
+        sync_nodes(world, ds_obj, &create_on, &delete, generation, hash)
+    }
+
+    /// `rollingUpdate`: delete old pods within maxUnavailable, or surge new ones within
+    /// maxSurge (facts 30–34). The walk order comes from the seeded RNG (T2).
+    fn rolling_update(
+        &mut self,
+        world: &mut World,
+        ds_obj: &Arc<Object>,
+        verdicts: &[(&str, bool, bool)],
+        grouped: &PodsByNode,
+        hash: &str,
+        generation: Option<i64>,
+    ) {
+        let ds = ds_obj.daemon_set().expect("a DaemonSet");
+        let (min_ready, _) = spec_of(ds);
+        let any_old = grouped
+            .values()
+            .flatten()
+            .any(|p| rollout::is_old(p, hash, generation));
+        if !any_old {
+            return;
+        }
+        let desired = verdicts.iter().filter(|(_, run, _)| *run).count();
+        let Ok((max_surge, max_unavailable)) = rollout::budgets(ds, desired) else {
+            return;
+        };
+        // `updatedDesiredNodeCounts`: every node with pods, plus every node that should
+        // run one; in node order first so that the shuffle alone decides.
+        let empty: Vec<&Pod> = Vec::new();
+        let mut walk: Vec<NodeSlot> = verdicts
+            .iter()
+            .filter(|(n, run, _)| *run || grouped.contains_key(n))
+            .map(|(node, run, _)| NodeSlot {
+                node,
+                pods: grouped.get(node).map_or(empty.as_slice(), Vec::as_slice),
+                should_run: Some(*run),
+            })
+            .collect();
+        walk.extend(
+            missing_nodes(verdicts, grouped)
+                .into_iter()
+                .map(|node| NodeSlot {
+                    node,
+                    pods: grouped[node].as_slice(),
+                    should_run: None,
+                }),
+        );
+        // Go iterates a map here: the order is random, not node order (T2).
+        for i in (1..walk.len()).rev() {
+            let j = world.rng.below(i + 1);
+            walk.swap(i, j);
+        }
+        let now = world.now;
+        if max_surge == 0 {
+            let delete = rollout::victims_without_surge(
+                &walk,
+                hash,
+                generation,
+                max_unavailable,
+                min_ready,
+                now,
+            );
+            sync_nodes(world, ds_obj, &[], &delete, generation, hash);
+        } else if let Ok(plan) =
+            rollout::surge_plan(&walk, hash, generation, max_surge, desired, min_ready, now)
+        {
+            sync_nodes(
+                world,
+                ds_obj,
+                &plan.create_on,
+                &plan.delete,
+                generation,
+                hash,
+            );
+        }
+    }
+}
+
+/// Nodes that have DS pods aimed at them but are no longer in the node list, by name.
+fn missing_nodes<'a>(verdicts: &[(&str, bool, bool)], grouped: &PodsByNode<'a>) -> Vec<&'a str> {
+    let present = verdicts
+        .iter()
+        .filter(|(n, _, _)| grouped.contains_key(n))
+        .count();
+    if present == grouped.len() {
+        return Vec::new();
+    }
+    let existing: BTreeSet<&str> = verdicts.iter().map(|(n, _, _)| *n).collect();
+    let mut out: Vec<&str> = grouped
+        .keys()
+        .copied()
+        .filter(|n| !existing.contains(n))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// `syncNodes`: at most `BURST_REPLICAS` creates and as many deletes, creates first.
+fn sync_nodes(
+    world: &mut World,
+    ds_obj: &Arc<Object>,
+    create_on: &[String],
+    delete: &[String],
+    generation: Option<i64>,
+    hash: &str,
+) -> bool {
+    let mut wrote = false;
+    for node in create_on.iter().take(BURST_REPLICAS) {
+        let pod = pods::new_pod(ds_obj, generation, hash, node);
+        wrote |= pods::create(world, ds_obj, pod);
+    }
+    for name in delete.iter().take(BURST_REPLICAS) {
+        wrote |= pods::delete(world, ds_obj, name);
+    }
+    wrote
+}
+
+impl Controller for DaemonSetController {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn watch(&mut self, change: &WatchEvent, world: &World, out: &mut Vec<ObjKey>) {
+        let obj = &change.object;
+        match obj.kind() {
+            Kind::DaemonSet => {
+                let key = change.key();
+                let own = self.own_writes.get(&key) == obj.meta().resource_version.as_ref();
+                if !(own && change.kind == WatchType::Modified) {
+                    out.push(key.clone());
+                }
+                if change.kind == WatchType::Deleted {
+                    self.own_writes.remove(&key);
+                    self.verdicts.remove(obj.uid());
+                    self.backoff.gc(change.at, Some(obj.uid()));
+                }
+            }
+            Kind::Pod => self.watch_pod(change, world, out),
+            Kind::Node => self.watch_node(change, world, out),
+            Kind::ControllerRevision if change.kind != WatchType::Added => {
+                let owner = obj.controller_ref().filter(|r| r.kind == "DaemonSet");
+                if let Some(ds) = owner.and_then(|r| world.store.by_uid(&r.uid)) {
+                    out.push(ds.key());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn reconcile(&mut self, key: &ObjKey, world: &mut World) {
+        let now = world.now;
+        // Forget wake-ups that have passed, then set the ones the watch asked for.
+        self.wakes.retain(|(t, _)| *t > now);
+        for (at, k) in std::mem::take(&mut self.pending_wakes) {
+            self.wake(world, at, &k);
+        }
+        if key.kind == Kind::DaemonSet {
+            self.sync(key, world);
+        }
+    }
+}
