@@ -68,6 +68,7 @@ pub fn run(path: &Path, scale: i64, seed: u64) -> Result<Figures, String> {
     });
     session
         .run(&path.display().to_string(), &source)
+        .map(drop)
         .map_err(|f| f.to_string())?;
     let wall_ms = start.elapsed().as_secs_f64() * 1000.0;
     let (simulated_secs, stats, objects) = session.with_cluster(|c| {
