@@ -31,9 +31,9 @@ pub struct Figures {
 impl Figures {
     /// One line, `key=value` pairs, for tables and scripts.
     pub fn line(&self, file: &str, scale: i64) -> String {
-        let peak = self
-            .peak_kib
-            .map_or("n/a".to_string(), |k| format!("{:.1}MiB", k as f64 / 1024.0));
+        let peak = self.peak_kib.map_or("n/a".to_string(), |k| {
+            format!("{:.1}MiB", k as f64 / 1024.0)
+        });
         let laps: String = self
             .laps
             .iter()
@@ -71,9 +71,8 @@ pub fn run(path: &Path, scale: i64, seed: u64) -> Result<Figures, String> {
         .map(drop)
         .map_err(|f| f.to_string())?;
     let wall_ms = start.elapsed().as_secs_f64() * 1000.0;
-    let (simulated_secs, stats, objects) = session.with_cluster(|c| {
-        (c.elapsed(), c.stats, c.world.store.total_objects())
-    });
+    let (simulated_secs, stats, objects) =
+        session.with_cluster(|c| (c.elapsed(), c.stats, c.world.store.total_objects()));
     Ok(Figures {
         wall_ms,
         simulated_secs,

@@ -155,7 +155,13 @@ fn bench(files: &[PathBuf], seed: u64, scale: i64) -> u8 {
     let mut code = OK;
     for file in files {
         let status = std::process::Command::new(&exe)
-            .args(["--seed", &seed.to_string(), "bench", "--scale", &scale.to_string()])
+            .args([
+                "--seed",
+                &seed.to_string(),
+                "bench",
+                "--scale",
+                &scale.to_string(),
+            ])
             .arg(file)
             .status();
         if !matches!(status, Ok(s) if s.success()) {

@@ -558,8 +558,7 @@ fn same_index_entries(a: &Object, b: &Object) -> bool {
     a.uid() == b.uid()
         && pod_node(a) == pod_node(b)
         && a.owner_references().len() == b.owner_references().len()
-        && a
-            .owner_references()
+        && a.owner_references()
             .iter()
             .zip(b.owner_references())
             .all(|(x, y)| x.uid == y.uid)

@@ -327,7 +327,13 @@ impl Scheduler {
 
     /// Marks the pod Unschedulable, records one FailedScheduling and parks the pod until
     /// the cluster changes.
-    fn set_unschedulable(&mut self, world: &mut World, key: &ObjKey, obj: &Object, message: String) {
+    fn set_unschedulable(
+        &mut self,
+        world: &mut World,
+        key: &ObjKey,
+        obj: &Object,
+        message: String,
+    ) {
         Self::set_scheduled_condition(world, key, None, &message);
         if let Some(rv) = world
             .store
