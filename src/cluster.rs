@@ -8,7 +8,6 @@
 use crate::api::{Kind, ObjKey, Object};
 use crate::controllers::{self, Controller};
 use crate::sim::{SimDuration, SimTime, TimerClass};
-use crate::store::WatchEvent;
 use crate::world::{Wake, World};
 use std::collections::{BTreeSet, VecDeque};
 use std::fmt;
@@ -178,11 +177,12 @@ impl Cluster {
         if end == self.cursor {
             return;
         }
-        let changes: Vec<WatchEvent> = self.world.store.changes_since(self.cursor).to_vec();
+        // Borrowed from the log, not copied: the controllers only read the world here.
+        let changes = self.world.store.changes_since(self.cursor);
         self.cursor = end;
         self.stats.changes += changes.len() as u64;
         let mut keys = Vec::new();
-        for change in &changes {
+        for change in changes {
             for (i, c) in self.controllers.iter_mut().enumerate() {
                 keys.clear();
                 c.watch(change, &self.world, &mut keys);

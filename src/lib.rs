@@ -1,6 +1,7 @@
 //! klab: a Kubernetes workload lab in one binary. See ARCHITECTURE.md for the map.
 
 pub mod api;
+pub mod bench;
 pub mod bootstrap;
 pub mod cluster;
 pub mod controllers;

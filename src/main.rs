@@ -49,6 +49,18 @@ enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Run scale scenarios (scripts/bench/*.rhai) and print what each cost
+    ///
+    /// One line per file: wall time, simulated time, instants, reconciles, store changes,
+    /// objects left and peak memory. With several files each runs in its own process, so
+    /// peak memory is the scenario's own.
+    Bench {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Size factor the scenario reads as the constant SCALE (1, 2, 4 for linear growth).
+        #[arg(long, default_value_t = 1, value_name = "K")]
+        scale: i64,
+    },
 }
 
 /// Exit codes of `klab`.
@@ -82,6 +94,7 @@ fn main() -> ExitCode {
         None => repl(cli.seed, limits),
         Some(Command::Run { files, quiet, step }) => run(&files, cli.seed, limits, quiet, step),
         Some(Command::Test { paths }) => test(&paths, cli.seed, limits),
+        Some(Command::Bench { files, scale }) => bench(&files, cli.seed, scale),
     };
     ExitCode::from(code)
 }
@@ -119,6 +132,43 @@ fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, quiet: bool, step: bo
         }
     }
     OK
+}
+
+fn bench(files: &[PathBuf], seed: u64, scale: i64) -> u8 {
+    if let [file] = files {
+        return match klab::bench::run(file, scale, seed) {
+            Ok(figures) => {
+                println!("{}", figures.line(&file.display().to_string(), scale));
+                OK
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                FAILED
+            }
+        };
+    }
+    // One process per scenario, so each peak-memory figure is its own.
+    let Ok(exe) = std::env::current_exe() else {
+        eprintln!("error: cannot find the klab executable to run each scenario");
+        return USAGE;
+    };
+    let mut code = OK;
+    for file in files {
+        let status = std::process::Command::new(&exe)
+            .args([
+                "--seed",
+                &seed.to_string(),
+                "bench",
+                "--scale",
+                &scale.to_string(),
+            ])
+            .arg(file)
+            .status();
+        if !matches!(status, Ok(s) if s.success()) {
+            code = FAILED;
+        }
+    }
+    code
 }
 
 fn test(paths: &[PathBuf], seed: u64, limits: ScriptLimits) -> u8 {

@@ -492,11 +492,16 @@ impl Store {
         self.resource_version += 1;
         obj.meta_mut().resource_version = Some(self.resource_version.to_string());
         let key = obj.key();
-        if let Some(old) = old {
-            self.unindex(old, &key);
-        }
         let obj = Arc::new(obj);
-        self.index(&obj, &key);
+        // Most writes are status updates: re-index only when what the indexes hold changed.
+        match old {
+            Some(old) if same_index_entries(old, &obj) => {}
+            Some(old) => {
+                self.unindex(old, &key);
+                self.index(&obj, &key);
+            }
+            None => self.index(&obj, &key),
+        }
         self.objects
             .entry(key.kind)
             .or_default()
@@ -549,6 +554,17 @@ impl Store {
             }
         }
     }
+}
+
+/// Whether two versions of an object sit under the same index entries (uid, owners, node).
+fn same_index_entries(a: &Object, b: &Object) -> bool {
+    a.uid() == b.uid()
+        && pod_node(a) == pod_node(b)
+        && a.owner_references().len() == b.owner_references().len()
+        && a.owner_references()
+            .iter()
+            .zip(b.owner_references())
+            .all(|(x, y)| x.uid == y.uid)
 }
 
 fn pod_node(obj: &Object) -> Option<&str> {

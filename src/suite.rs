@@ -48,7 +48,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = entry.path();
         let kind = entry.file_type()?;
         if kind.is_dir() {
-            walk(&path, out)?;
+            // `bench/` holds scale scenarios for `klab bench` (sized by SCALE), not tests.
+            if entry.file_name() != "bench" {
+                walk(&path, out)?;
+            }
         } else if path.extension().is_some_and(|e| e == "rhai") {
             out.push(path);
         }

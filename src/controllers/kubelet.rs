@@ -18,11 +18,17 @@ use k8s_openapi::api::core::v1::{
     ContainerStatus, HostIP, Pod, PodCondition, PodIP, PodStatus,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub const NAME: &str = "kubelet";
 
-pub struct Kubelet;
+#[derive(Default)]
+pub struct Kubelet {
+    /// Per pod: the resourceVersion of the kubelet's own last status write. Its watch event
+    /// needs no second look (the sandbox already stands at this instant); anyone else's does.
+    own_writes: BTreeMap<ObjKey, String>,
+}
 
 fn stamp(t: SimTime) -> Time {
     Time(t.truncate_to_secs().to_chrono())
@@ -320,7 +326,15 @@ impl Controller for Kubelet {
 
     fn watch(&mut self, change: &WatchEvent, world: &World, out: &mut Vec<ObjKey>) {
         match change.object.kind() {
-            Kind::Pod => out.push(change.key()),
+            Kind::Pod => {
+                let key = change.key();
+                let echo = change.kind == crate::store::WatchType::Modified
+                    && self.own_writes.get(&key).map(String::as_str)
+                        == change.object.meta().resource_version.as_deref();
+                if !echo {
+                    out.push(key);
+                }
+            }
             // A claim bound: pods waiting to mount it can start.
             Kind::PersistentVolumeClaim => {
                 let claim = change.object.name();
@@ -341,6 +355,7 @@ impl Controller for Kubelet {
     fn reconcile(&mut self, key: &ObjKey, world: &mut World) {
         let now = world.now;
         let Some(obj) = world.store.get(key).cloned() else {
+            self.own_writes.remove(key);
             teardown(world, key);
             return;
         };
@@ -421,10 +436,9 @@ impl Controller for Kubelet {
         }
         let spec = pod.spec.clone().unwrap_or_default();
         let policy = RestartPolicy::parse(spec.restart_policy.as_deref());
-        let images = world.runtime.images.clone();
         let mut sb = world.runtime.pods.remove(key).expect("sandbox exists");
         let mut env = RunEnv {
-            images: &images,
+            images: &world.runtime.images,
             rng: &mut world.rng,
             files: &mut world.runtime.files,
         };
@@ -436,11 +450,20 @@ impl Controller for Kubelet {
         let status = status_for(pod, &sb, now, node_ip(world, &node));
         let done = deleting && sb.all_terminated();
         world.runtime.pods.insert(key.clone(), sb);
-        let _ = world.store.modify(key, now, |o| {
+        let wrote = world.store.modify(key, now, |o| {
             if let Some(p) = o.pod_mut() {
                 p.status = Some(status);
             }
         });
+        if let (Ok(true), Some(rv)) = (
+            wrote,
+            world
+                .store
+                .get(key)
+                .and_then(|o| o.meta().resource_version.clone()),
+        ) {
+            self.own_writes.insert(key.clone(), rv);
+        }
         if done {
             teardown(world, key);
             let _ = world.store.delete(key, &DeleteOptions::now(), now);

@@ -33,7 +33,7 @@ pub trait Controller {
 pub fn all() -> Vec<Box<dyn Controller>> {
     vec![
         Box::new(scheduler::Scheduler::default()),
-        Box::new(kubelet::Kubelet),
+        Box::new(kubelet::Kubelet::default()),
         Box::new(gc::GarbageCollector),
         Box::new(daemonset::DaemonSetController::default()),
         Box::new(job::JobController::default()),

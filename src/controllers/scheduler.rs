@@ -46,6 +46,9 @@ pub struct Scheduler {
     counted: BTreeMap<String, (String, Demand)>,
     /// Pods that did not fit, retried when the cluster changes.
     unschedulable: BTreeSet<ObjKey>,
+    /// Per pod: the resourceVersion of the scheduler's own Unschedulable status write, whose
+    /// watch event must not trigger another attempt (one FailedScheduling per attempt).
+    own_writes: BTreeMap<ObjKey, String>,
     next_start: usize,
 }
 
@@ -322,6 +325,27 @@ impl Scheduler {
         }
     }
 
+    /// Marks the pod Unschedulable, records one FailedScheduling and parks the pod until
+    /// the cluster changes.
+    fn set_unschedulable(
+        &mut self,
+        world: &mut World,
+        key: &ObjKey,
+        obj: &Object,
+        message: String,
+    ) {
+        Self::set_scheduled_condition(world, key, None, &message);
+        if let Some(rv) = world
+            .store
+            .get(key)
+            .and_then(|o| o.meta().resource_version.clone())
+        {
+            self.own_writes.insert(key.clone(), rv);
+        }
+        world.record_event(obj, "Warning", "FailedScheduling", message, NAME);
+        self.unschedulable.insert(key.clone());
+    }
+
     fn set_scheduled_condition(world: &mut World, key: &ObjKey, node: Option<&str>, message: &str) {
         let now = world.now;
         let stamp = Time(now.truncate_to_secs().to_chrono());
@@ -369,8 +393,12 @@ impl Controller for Scheduler {
             Kind::Pod => {
                 self.recount(change);
                 let pod = change.object.pod().expect("pod");
-                if change.kind != WatchType::Deleted && wants_scheduling(pod) {
-                    out.push(change.key());
+                let key = change.key();
+                let own_write = change.kind == WatchType::Modified
+                    && self.own_writes.get(&key).map(String::as_str)
+                        == pod.metadata.resource_version.as_deref();
+                if change.kind != WatchType::Deleted && wants_scheduling(pod) && !own_write {
+                    out.push(key);
                 }
                 let frees_room = change.kind == WatchType::Deleted || pod_is_finished(pod);
                 if frees_room && !self.unschedulable.is_empty() {
@@ -385,6 +413,7 @@ impl Controller for Scheduler {
     }
 
     fn reconcile(&mut self, key: &ObjKey, world: &mut World) {
+        self.own_writes.remove(key);
         let Some(obj) = world.store.get(key).cloned() else {
             self.unschedulable.remove(key);
             return;
@@ -398,9 +427,7 @@ impl Controller for Scheduler {
         if let Some(reason) = super::volume::unschedulable_reason(&world.store, pod) {
             let n = world.nodes().count();
             let message = format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.");
-            Self::set_scheduled_condition(world, key, None, &message);
-            world.record_event(&obj, "Warning", "FailedScheduling", message, NAME);
-            self.unschedulable.insert(key.clone());
+            self.set_unschedulable(world, key, &obj, message);
             return;
         }
         let demand = pod_demand(pod);
@@ -430,7 +457,8 @@ impl Controller for Scheduler {
                 return;
             }
         }
-        let nodes: Vec<std::sync::Arc<Object>> = world.nodes().cloned().collect();
+        // Borrowed, not cloned: a large cluster has thousands of nodes per attempt.
+        let nodes: Vec<&std::sync::Arc<Object>> = world.store.list(Kind::Node, None).collect();
         let total = nodes.len();
         let want = feasible_to_find(total);
         let mut feasible: Vec<(usize, i128)> = Vec::new();
@@ -475,9 +503,7 @@ impl Controller for Scheduler {
         let best = feasible.iter().map(|(_, s)| *s).max();
         let Some(best) = best else {
             let message = failure_message(total, &reasons, resource_nodes);
-            Self::set_scheduled_condition(world, key, None, &message);
-            world.record_event(&obj, "Warning", "FailedScheduling", message, NAME);
-            self.unschedulable.insert(key.clone());
+            self.set_unschedulable(world, key, &obj, message);
             return;
         };
         let top: Vec<usize> = feasible

@@ -11,7 +11,7 @@ use rhai::{Dynamic, Engine, FnPtr, Map, NativeCallContext, INT};
 use std::rc::Rc;
 
 /// The most nodes `cluster(#{nodes: N})` makes.
-const MAX_NODES: INT = 1000;
+const MAX_NODES: INT = 5000;
 /// How far `settle()` looks ahead (DESIGN.md).
 const SETTLE_MAX: SimDuration = SimDuration(3_600_000);
 

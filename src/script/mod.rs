@@ -227,6 +227,16 @@ impl Session {
         })
     }
 
+    /// Defines a constant every later script or input sees (`klab bench` passes `SCALE`).
+    pub fn set_constant(&mut self, name: &str, value: rhai::INT) {
+        self.scope.push_constant(name.to_string(), value);
+    }
+
+    /// The engine, to register tool-only functions (`klab bench` adds `lap`).
+    pub fn engine_mut(&mut self) -> &mut Engine {
+        &mut self.engine
+    }
+
     /// Runs a kubectl command line against the current cluster; prints its output.
     pub fn kubectl(&mut self, line: &str) -> Result<String, String> {
         api::run_kubectl(&self.shared, line, None)
