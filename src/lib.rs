@@ -16,6 +16,7 @@ pub mod script;
 pub mod sim;
 pub mod store;
 pub mod suite;
+pub mod timeline;
 pub mod world;
 
 pub use cluster::{Cluster, ClusterConfig, SimError};

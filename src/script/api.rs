@@ -30,6 +30,7 @@ pub(crate) fn register(engine: &mut Engine, shared: &Rc<Shared>) {
     super::api_assert::register(engine, shared);
     super::api_cron::register(engine);
     super::api_runtime::register(engine, shared);
+    super::api_timeline::register(engine, shared);
 
     // A lesson's prose block N, shown when execution first reaches it (see lesson.rs).
     let s = shared.clone();
@@ -64,7 +65,7 @@ pub(crate) fn run_kubectl(
     stdin: Option<String>,
 ) -> Result<String, String> {
     let env = crate::kubectl::Env {
-        base_dir: shared.base_dir.clone(),
+        base_dir: shared.base_dir.borrow().clone(),
         stdin,
     };
     let result = {
