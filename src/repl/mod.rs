@@ -480,8 +480,13 @@ pub fn run(options: &ReplOptions) -> Result<(), String> {
 /// `:quit` or Ctrl-D; returns the session.
 pub fn run_session(session: Session) -> Result<Session, String> {
     let mut repl = Repl::new(session);
+    // Bash-like Tab: complete the common prefix, then list the candidates (with call forms).
+    let config = rustyline::Config::builder()
+        .completion_type(rustyline::CompletionType::List)
+        .auto_add_history(false)
+        .build();
     let mut editor: Editor<ReplHelper, DefaultHistory> =
-        Editor::new().map_err(|e| format!("cannot start the line editor: {e}"))?;
+        Editor::with_config(config).map_err(|e| format!("cannot start the line editor: {e}"))?;
     let snapshot = Rc::new(RefCell::new(repl.snapshot()));
     editor.set_helper(Some(ReplHelper {
         parser: rhai::Engine::new_raw(),
