@@ -10,6 +10,7 @@ pub mod kubectl;
 pub mod lesson;
 pub mod output;
 pub mod print;
+pub mod prose;
 pub mod repl;
 pub mod runtime;
 pub mod script;

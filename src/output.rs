@@ -90,6 +90,13 @@ impl Output {
     /// output) and one after.
     pub fn prose(&self, prose: &str) {
         let body = prose.trim_matches('\n');
+        let styled;
+        let body = if self.colour() {
+            styled = crate::prose::render(body);
+            styled.as_str()
+        } else {
+            body
+        };
         let mut text = String::new();
         {
             let sink = self.0.borrow();
