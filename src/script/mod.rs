@@ -120,6 +120,19 @@ impl Session {
         }
     }
 
+    /// A session with its own engine and scope on an existing cluster (`r` in
+    /// `klab run --step`: the REPL on the lesson's current state).
+    pub(crate) fn attached(shared: Rc<Shared>) -> Session {
+        let mut engine = engine::new_engine(&shared.limits);
+        api::register(&mut engine, &shared);
+        Session {
+            engine,
+            scope: Scope::new(),
+            functions: AST::empty(),
+            shared,
+        }
+    }
+
     pub fn output(&self) -> &Output {
         &self.shared.output
     }
