@@ -624,4 +624,50 @@ mod tests {
         assert!(!needs_more(&parser, "kubectl get pods -l 'app in (a,b'"));
         assert!(!needs_more(&parser, ":help"));
     }
+
+    #[test]
+    fn save_writes_the_inputs_that_ran_as_a_script_that_load_replays() {
+        let dir = std::env::temp_dir().join(format!("klab-save-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut r = Repl::new(Session::new(SessionOptions::new(
+            0,
+            &dir,
+            Output::capture(),
+        )));
+        r.handle_line("let n = 2;");
+        r.handle_line("no_such_function()");
+        r.handle_line("kubectl get nodes");
+        r.handle_line("advance(n * 30)");
+        r.handle_line(":save saved.rhai");
+        let saved = std::fs::read_to_string(dir.join("saved.rhai")).unwrap();
+        assert!(
+            saved.contains("let n = 2;\nkubectl(\"get nodes\");\nadvance(n * 30)\n"),
+            "{saved}"
+        );
+        assert!(!saved.contains("no_such_function"), "{saved}");
+        r.handle_line(":reset");
+        r.handle_line(":load saved.rhai");
+        assert_eq!(r.session.elapsed().secs(), 60);
+        r.handle_line(":time");
+        assert!(r
+            .session
+            .output()
+            .transcript()
+            .contains("(00:01:00 since the cluster started)"));
+    }
+
+    #[test]
+    fn help_covers_every_function_and_one_function_in_detail() {
+        let all = help_text();
+        for d in docs::FUNCTIONS {
+            assert!(all.contains(d.forms[0]), "{} missing from :help", d.name);
+        }
+        assert!(help_for("wait_for").starts_with("wait_for(f, timeout) -> int\n"));
+        assert!(help_for("reset").starts_with(":reset"));
+        assert!(help_for("waitfor").contains("no help"));
+        assert_eq!(
+            signature_hint("let x = get(").as_deref(),
+            Some("kind, name) -> map or ()")
+        );
+    }
 }
