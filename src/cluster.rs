@@ -94,6 +94,8 @@ pub struct Cluster {
     pub extra_readers: Vec<usize>,
     /// Instants processed, reconciles run: for benchmarks.
     pub stats: Stats,
+    /// Per-pod state changes for `timeline()` (timeline.rs).
+    pub timeline: crate::timeline::Recorder,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -117,6 +119,7 @@ impl Cluster {
             cursor: 0,
             extra_readers: Vec::new(),
             stats: Stats::default(),
+            timeline: Default::default(),
         };
         crate::bootstrap::populate(&mut cluster.world, &config.nodes);
         // A fresh cluster has settled its own objects before the script starts.
@@ -183,6 +186,7 @@ impl Cluster {
         self.stats.changes += changes.len() as u64;
         let mut keys = Vec::new();
         for change in changes {
+            self.timeline.record(change);
             for (i, c) in self.controllers.iter_mut().enumerate() {
                 keys.clear();
                 c.watch(change, &self.world, &mut keys);

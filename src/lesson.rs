@@ -198,6 +198,15 @@ impl RunOptions {
 /// `options.seed`), with paths relative to the file's folder. Output goes to
 /// `options.output`; the failure, if any, is returned for the caller to show.
 pub fn run_file(path: &Path, options: &RunOptions) -> Result<(), Failure> {
+    run_file_session(path, options)?.1
+}
+
+/// As `run_file`, keeping the session afterwards (for `--then-repl` and `--timeline`):
+/// Err only if the file cannot be read; the run's own result is the second item.
+pub fn run_file_session(
+    path: &Path,
+    options: &RunOptions,
+) -> Result<(Session, Result<(), Failure>), Failure> {
     let source = std::fs::read_to_string(path)
         .map_err(|e| Failure::message(format!("cannot read {}: {e}", path.display())))?;
     let base_dir = match path.parent() {
@@ -211,9 +220,28 @@ pub fn run_file(path: &Path, options: &RunOptions) -> Result<(), Failure> {
         limits: options.limits.clone(),
         step: options.step,
     });
-    session
+    let result = session
         .run(&path.display().to_string(), &source)
-        .map(|_| ())
+        .map(|_| ());
+    Ok((session, result))
+}
+
+/// A lesson's title (its first `# ` heading) and section headings (`## `), for
+/// `klab lessons`.
+pub fn outline(source: &str) -> (Option<String>, Vec<String>) {
+    let lesson = Lesson::parse(source);
+    let mut title = None;
+    let mut sections = Vec::new();
+    for prose in &lesson.prose {
+        for line in prose.text.lines() {
+            if let Some(t) = line.strip_prefix("# ") {
+                title.get_or_insert_with(|| t.trim().to_string());
+            } else if let Some(t) = line.strip_prefix("## ") {
+                sections.push(t.trim().to_string());
+            }
+        }
+    }
+    (title, sections)
 }
 
 #[cfg(test)]
@@ -249,6 +277,19 @@ mod tests {
         assert_eq!(lesson.prose.len(), 1);
         assert_eq!(lesson.prose[0].text, "prose");
         assert_eq!(lesson.prose[0].lines, 9..=9);
+    }
+
+    #[test]
+    fn the_outline_is_the_first_title_and_the_section_headings() {
+        let source =
+            "//! # StatefulSet\n//! Intro\nlet x = 1;\n//! ## Scale up\nx;\n//! ## Delete\n";
+        assert_eq!(
+            outline(source),
+            (
+                Some("StatefulSet".to_string()),
+                vec!["Scale up".to_string(), "Delete".to_string()]
+            )
+        );
     }
 
     #[test]

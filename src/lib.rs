@@ -11,12 +11,14 @@ pub mod kubectl;
 pub mod lesson;
 pub mod output;
 pub mod print;
+pub mod prose;
 pub mod repl;
 pub mod runtime;
 pub mod script;
 pub mod sim;
 pub mod store;
 pub mod suite;
+pub mod timeline;
 pub mod world;
 
 pub use cluster::{Cluster, ClusterConfig, SimError};

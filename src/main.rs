@@ -1,7 +1,7 @@
 //! The `klab` command: arguments and exit codes only; the work is in the library.
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use klab::lesson::{run_file, RunOptions};
+use klab::lesson::{run_file_session, RunOptions};
 use klab::output::Output;
 use klab::script::ScriptLimits;
 use klab::suite::{self, SuiteOptions};
@@ -38,6 +38,20 @@ enum Command {
         /// Wait for Enter before each lesson cell.
         #[arg(long)]
         step: bool,
+        /// Plain text: prose as written, ASCII pictures, no colour (what tests snapshot).
+        #[arg(long)]
+        plain: bool,
+        /// After each file, draw its pods' lives as swimlanes.
+        #[arg(long)]
+        timeline: bool,
+        /// After the (last) file, open the REPL on its final state.
+        #[arg(long)]
+        then_repl: bool,
+    },
+    /// List the lessons (under `lessons/`, or the given folder) with titles and sections
+    Lessons {
+        #[arg(value_name = "DIR", default_value = "lessons")]
+        dir: PathBuf,
     },
     /// Run every .rhai file under the paths as a test
     ///
@@ -92,7 +106,26 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         None => repl(cli.seed, limits),
-        Some(Command::Run { files, quiet, step }) => run(&files, cli.seed, limits, quiet, step),
+        Some(Command::Run {
+            files,
+            quiet,
+            step,
+            plain,
+            timeline,
+            then_repl,
+        }) => run(
+            &files,
+            cli.seed,
+            limits,
+            &RunFlags {
+                quiet,
+                step,
+                plain,
+                timeline,
+                then_repl,
+            },
+        ),
+        Some(Command::Lessons { dir }) => lessons(&dir),
         Some(Command::Test { paths }) => test(&paths, cli.seed, limits),
         Some(Command::Bench { files, scale }) => bench(&files, cli.seed, scale),
     };
@@ -109,7 +142,16 @@ fn repl(seed: u64, limits: ScriptLimits) -> u8 {
     }
 }
 
-fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, quiet: bool, step: bool) -> u8 {
+struct RunFlags {
+    quiet: bool,
+    step: bool,
+    plain: bool,
+    timeline: bool,
+    then_repl: bool,
+}
+
+fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, flags: &RunFlags) -> u8 {
+    let RunFlags { quiet, step, .. } = *flags;
     if let Some(missing) = files.iter().find(|f| !f.is_file()) {
         eprintln!("error: cannot read {}: no such file", missing.display());
         return USAGE;
@@ -119,16 +161,62 @@ fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, quiet: bool, step: bo
     } else {
         Output::terminal()
     };
+    if flags.plain {
+        output.set_plain(true);
+    }
     let options = RunOptions {
         seed,
         output: output.clone(),
         limits,
         step,
     };
-    for file in files {
-        if let Err(failure) = run_file(file, &options) {
+    for (i, file) in files.iter().enumerate() {
+        let (mut session, result) = match run_file_session(file, &options) {
+            Ok(run) => run,
+            Err(failure) => {
+                output.error(&failure.to_string());
+                return USAGE;
+            }
+        };
+        if flags.timeline {
+            let _ = session.eval_input("timeline()");
+        }
+        if let Err(failure) = result {
             output.error(&failure.to_string());
-            return FAILED;
+            if !flags.then_repl {
+                return FAILED;
+            }
+        }
+        if flags.then_repl && i + 1 == files.len() {
+            if let Err(e) = klab::repl::run_session(session) {
+                eprintln!("error: {e}");
+                return USAGE;
+            }
+        }
+    }
+    OK
+}
+
+fn lessons(dir: &std::path::Path) -> u8 {
+    let files = match suite::collect(&[dir.to_path_buf()]) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    for file in files {
+        let Ok(source) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let (title, sections) = klab::lesson::outline(&source);
+        println!(
+            "{}  {}",
+            file.display(),
+            title.as_deref().unwrap_or("(no title)")
+        );
+        for s in sections {
+            println!("    {s}");
         }
     }
     OK

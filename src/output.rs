@@ -35,6 +35,10 @@ struct Sink {
     ends_newline: bool,
     /// Bytes received so far (the transcript may have dropped some).
     written: u64,
+    /// ASCII pictures and undecorated prose (`--plain`, captured output).
+    plain: bool,
+    /// ANSI colours allowed (a terminal without `NO_COLOR`, and not plain).
+    colour: bool,
 }
 
 /// A cheap, cloneable handle: every clone writes to the same sink.
@@ -50,6 +54,8 @@ impl Output {
             ends_blank: false,
             ends_newline: true,
             written: 0,
+            plain: show != Show::All,
+            colour: show == Show::All && colour_terminal(),
         })))
     }
 
@@ -84,6 +90,13 @@ impl Output {
     /// output) and one after.
     pub fn prose(&self, prose: &str) {
         let body = prose.trim_matches('\n');
+        let styled;
+        let body = if self.colour() {
+            styled = crate::prose::render(body);
+            styled.as_str()
+        } else {
+            body
+        };
         let mut text = String::new();
         {
             let sink = self.0.borrow();
@@ -106,6 +119,25 @@ impl Output {
             text.push('\n');
         }
         self.write(&text, Stream::Err);
+    }
+
+    /// Forces plain text: ASCII pictures, prose as written, no colour (`--plain`).
+    pub fn set_plain(&self, plain: bool) {
+        let mut sink = self.0.borrow_mut();
+        sink.plain = plain;
+        if plain {
+            sink.colour = false;
+        }
+    }
+
+    /// Whether pictures are ASCII and prose is left as written.
+    pub fn is_plain(&self) -> bool {
+        self.0.borrow().plain
+    }
+
+    /// Whether ANSI colour may be written.
+    pub fn colour(&self) -> bool {
+        self.0.borrow().colour
     }
 
     /// Everything written so far (within `TRANSCRIPT_LIMIT`).
@@ -155,6 +187,12 @@ impl Output {
         sink.ends_newline = sink.transcript.ends_with('\n');
         sink.ends_blank = sink.transcript.ends_with("\n\n");
     }
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR` set (no-color.org).
+pub fn colour_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 #[derive(Clone, Copy)]

@@ -30,13 +30,14 @@ pub(crate) fn register(engine: &mut Engine, shared: &Rc<Shared>) {
     super::api_assert::register(engine, shared);
     super::api_cron::register(engine);
     super::api_runtime::register(engine, shared);
+    super::api_timeline::register(engine, shared);
 
     // A lesson's prose block N, shown when execution first reaches it (see lesson.rs).
     let s = shared.clone();
     engine.register_fn("__cell", move |n: INT| show_cell(&s, n));
 }
 
-fn show_cell(shared: &Shared, n: INT) {
+fn show_cell(shared: &Rc<Shared>, n: INT) -> RhaiResult<()> {
     let text = {
         let mut prose = shared.prose.borrow_mut();
         match usize::try_from(n).ok().and_then(|i| prose.get_mut(i)) {
@@ -44,16 +45,36 @@ fn show_cell(shared: &Shared, n: INT) {
                 *shown = true;
                 text.clone()
             }
-            _ => return,
+            _ => return Ok(()),
         }
     };
-    if shared.step && n > 0 {
-        // `klab run --step`: the learner reads the previous cell's output first.
-        eprint!("-- press Enter for the next cell --");
+    // `klab run --step`: the learner reads the previous cell's output first. Without a
+    // terminal there is no one to wait for.
+    use std::io::IsTerminal;
+    while shared.step && n > 0 && std::io::stdin().is_terminal() {
+        eprint!("-- Enter: next cell, r: explore in the REPL, q: quit -- ");
         let mut line = String::new();
-        let _ = std::io::stdin().lock().read_line(&mut line);
+        if std::io::stdin().lock().read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        match line.trim() {
+            "" => break,
+            "q" => return Err(fail("stopped: the learner quit the lesson (q)")),
+            "r" => {
+                // The REPL acts on the lesson's cluster; leaving it returns here.
+                let session = super::Session::attached(shared.clone());
+                session
+                    .output()
+                    .text("the REPL on the lesson's current state; :quit returns to the lesson");
+                if let Err(e) = crate::repl::run_session(session) {
+                    shared.output.error(&format!("error: {e}"));
+                }
+            }
+            _ => {}
+        }
     }
     shared.output.prose(&text);
+    Ok(())
 }
 
 /// Runs a kubectl line on the current cluster and prints what it printed. Err is kubectl's
@@ -64,7 +85,7 @@ pub(crate) fn run_kubectl(
     stdin: Option<String>,
 ) -> Result<String, String> {
     let env = crate::kubectl::Env {
-        base_dir: shared.base_dir.clone(),
+        base_dir: shared.base_dir.borrow().clone(),
         stdin,
     };
     let result = {

@@ -64,7 +64,7 @@ pub(super) fn register(engine: &mut Engine, shared: &Rc<Shared>) {
     });
     let s = shared.clone();
     engine.register_fn("read_file", move |path: &str| -> RhaiResult<String> {
-        read_file(&s.base_dir, path, s.limits.max_string_size).map_err(fail)
+        read_file(&s.base_dir.borrow(), path, s.limits.max_string_size).map_err(fail)
     });
 }
 

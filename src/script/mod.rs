@@ -11,7 +11,9 @@ mod api_cluster;
 mod api_cron;
 mod api_objects;
 mod api_runtime;
+mod api_timeline;
 pub mod convert;
+pub mod docs;
 pub mod engine;
 pub mod report;
 
@@ -58,7 +60,8 @@ pub(crate) struct Shared {
     pub cluster: RefCell<Cluster>,
     pub output: Output,
     pub seed: u64,
-    pub base_dir: PathBuf,
+    /// Changes only while `:load` runs a file from another folder.
+    pub base_dir: RefCell<PathBuf>,
     pub limits: ScriptLimits,
     pub step: bool,
     /// The running lesson's prose blocks, and which were shown already.
@@ -102,11 +105,24 @@ impl Session {
             })),
             output: options.output,
             seed: options.seed,
-            base_dir: options.base_dir,
+            base_dir: RefCell::new(options.base_dir),
             limits: options.limits,
             step: options.step,
             prose: RefCell::new(Vec::new()),
         });
+        let mut engine = engine::new_engine(&shared.limits);
+        api::register(&mut engine, &shared);
+        Session {
+            engine,
+            scope: Scope::new(),
+            functions: AST::empty(),
+            shared,
+        }
+    }
+
+    /// A session with its own engine and scope on an existing cluster (`r` in
+    /// `klab run --step`: the REPL on the lesson's current state).
+    pub(crate) fn attached(shared: Rc<Shared>) -> Session {
         let mut engine = engine::new_engine(&shared.limits);
         api::register(&mut engine, &shared);
         Session {
@@ -248,6 +264,64 @@ impl Session {
         self.scope = Scope::new();
         self.functions = AST::empty();
         self.shared.prose.borrow_mut().clear();
+    }
+
+    /// `:reset nodes`: a fresh default cluster with `nodes` nodes and an empty scope.
+    pub fn reset_with_nodes(&mut self, nodes: usize) {
+        self.reset();
+        *self.shared.cluster.borrow_mut() = Cluster::new(ClusterConfig {
+            nodes: (1..=nodes).map(|i| format!("node-{i}")).collect(),
+            ..self.shared.default_config()
+        });
+    }
+
+    /// Names of the script functions registered on this session's engine (sorted, unique,
+    /// internal `__` helpers left out): what `:help` and completion must cover.
+    pub fn function_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .engine
+            .gen_fn_signatures(false)
+            .iter()
+            .filter_map(|sig| sig.split('(').next())
+            .map(|n| n.trim_start_matches("fn ").trim().to_string())
+            .filter(|n| !n.starts_with("__") && !n.is_empty())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Names of the variables in the REPL's scope (for completion).
+    pub fn variable_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.scope.iter().map(|(n, _, _)| n.to_string()).collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Where relative paths resolve.
+    pub fn base_dir(&self) -> PathBuf {
+        self.shared.base_dir.borrow().clone()
+    }
+
+    /// `:load FILE`: runs a lesson or script into this session (its variables stay in the
+    /// scope), with its paths relative to its own folder for the run.
+    pub fn load(&mut self, path: &std::path::Path) -> Result<(), Failure> {
+        let path = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.base_dir().join(path)
+        };
+        let source = std::fs::read_to_string(&path)
+            .map_err(|e| Failure::message(format!("cannot read {}: {e}", path.display())))?;
+        let folder = path
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.base_dir());
+        let saved = self.shared.base_dir.replace(folder);
+        let result = self.run(&path.display().to_string(), &source);
+        *self.shared.base_dir.borrow_mut() = saved;
+        result.map(|_| ())
     }
 
     /// Whether `input` is an unfinished Rhai block (an open brace, bracket, parenthesis or

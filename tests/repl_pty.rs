@@ -1,0 +1,147 @@
+//! The REPL as a person uses it: the real binary in a terminal (a tmux pane), keys sent,
+//! the screen read back. Completion, multi-line input, history and kubectl lines.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::thread::sleep;
+use std::time::Duration;
+
+struct Pane {
+    name: String,
+}
+
+impl Pane {
+    fn start(name: &str, state: &Path) -> Option<Pane> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("tmux is not installed: the terminal tests need it");
+            return None;
+        }
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", name])
+            .output();
+        let bin = env!("CARGO_BIN_EXE_klab");
+        let cmd = format!(
+            "cd {} && XDG_STATE_HOME={} NO_COLOR=1 {bin}",
+            env!("CARGO_MANIFEST_DIR"),
+            state.display()
+        );
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                name,
+                "-x",
+                "120",
+                "-y",
+                "50",
+                &cmd,
+            ])
+            .status()
+            .ok()?
+            .success();
+        assert!(ok, "tmux could not start the REPL");
+        let pane = Pane {
+            name: name.to_string(),
+        };
+        pane.wait_for("klab 00:00:00>");
+        Some(pane)
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            Command::new("tmux")
+                .args(["send-keys", "-t", &self.name, k])
+                .status()
+                .unwrap();
+            sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        // Polls by count, not the wall clock (klab's clippy rules): 200 x 100ms.
+        for _ in 0..200 {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            sleep(Duration::from_millis(100));
+        }
+        panic!("{text:?} never appeared; the screen:\n{}", self.screen());
+    }
+}
+
+impl Drop for Pane {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .output();
+    }
+}
+
+fn state_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("klab-pty-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn tab_completes_functions_kubectl_words_and_live_names_in_a_terminal() {
+    let state = state_dir("complete");
+    let Some(p) = Pane::start("klab-pty-complete", &state) else {
+        return;
+    };
+    // A unique function prefix completes to the call.
+    p.keys(&["wait_f", "Tab"]);
+    p.wait_for("klab 00:00:00> wait_for(");
+    p.keys(&["C-u"]);
+    // kubectl verb and kind, then a live node name.
+    p.keys(&["kubectl dra", "Tab", "node-2", "C-u"]);
+    p.keys(&["kubectl get nodes node-", "Tab", "Tab"]);
+    let screen = p.wait_for("node-3");
+    assert!(
+        screen.contains("node-1") && screen.contains("node-2"),
+        "{screen}"
+    );
+    p.keys(&["C-u", "kubectl get nod", "Tab", " ", "Enter"]);
+    p.wait_for("node-3   Ready");
+    // Inside a call's string: the kind's live objects.
+    p.keys(&["get(\"no\", \"node-1", "Tab"]);
+    p.keys(&["\").metadata.name", "Enter"]);
+    p.wait_for("\nnode-1");
+}
+
+#[test]
+fn multi_line_input_history_and_ctrl_c_in_a_terminal() {
+    let state = state_dir("multiline");
+    let Some(p) = Pane::start("klab-pty-multiline", &state) else {
+        return;
+    };
+    p.keys(&["let n = 0;", "Enter"]);
+    p.keys(&["for i in 0..3 {", "Enter"]);
+    p.keys(&["n += i;", "Enter", "}", "Enter"]);
+    p.keys(&["n * 10", "Enter"]);
+    p.wait_for("\n30");
+    // Ctrl-C drops the line; nothing runs.
+    p.keys(&["advance(\"1h\")", "C-c"]);
+    // The prompt shows simulated time.
+    p.keys(&["advance(\"2m30s\")", "Enter"]);
+    p.wait_for("klab 00:02:30>");
+    // Up recalls the last input.
+    p.keys(&["Up", "Enter"]);
+    p.wait_for("klab 00:05:00>");
+    p.keys(&[":quit", "Enter"]);
+    sleep(Duration::from_millis(500));
+    let history = std::fs::read_to_string(state.join("klab/history")).unwrap();
+    assert!(history.contains("advance(\"2m30s\")"), "{history}");
+    assert!(!history.contains("advance(\"1h\")"), "{history}");
+}
