@@ -12,6 +12,7 @@ pub mod output;
 pub mod print;
 pub mod repl;
 pub mod runtime;
+pub mod sandbox;
 pub mod script;
 pub mod sim;
 pub mod store;

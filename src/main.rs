@@ -38,6 +38,10 @@ enum Command {
         /// Wait for Enter before each lesson cell.
         #[arg(long)]
         step: bool,
+        /// Also let scripts read files under DIR (repeatable); by default a script reads
+        /// only under its own folder.
+        #[arg(long, value_name = "DIR")]
+        allow_read: Vec<PathBuf>,
     },
     /// Run every .rhai file under the paths as a test
     ///
@@ -48,6 +52,10 @@ enum Command {
     Test {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// Also let scripts read files under DIR (repeatable); by default a script reads
+        /// only under its own folder.
+        #[arg(long, value_name = "DIR")]
+        allow_read: Vec<PathBuf>,
     },
 }
 
@@ -62,7 +70,7 @@ fn after_help() -> String {
          Exit codes:\n  0  success\n  1  a script failed (assertion, uncaught error, limit) or a test failed\n  \
          2  usage error (bad arguments, unreadable file)\n\n\
          Script limits (--max-operations changes the first): {}.\n\
-         Scripts have no wall clock: time is simulated and moves only through advance, step,\n\
+         Sandbox: a script reads files (read_file, kubectl -f, --patch-file) only under its own\n         folder and --allow-read folders (paths are resolved, so `..` and symlinks cannot leave\n         them); it cannot write files, run processes or use the network.\n         Scripts have no wall clock: time is simulated and moves only through advance, step,\n\
          settle, wait_for and kubectl commands that wait.",
         ScriptLimits::default().describe()
     )
@@ -80,8 +88,13 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         None => repl(cli.seed, limits),
-        Some(Command::Run { files, quiet, step }) => run(&files, cli.seed, limits, quiet, step),
-        Some(Command::Test { paths }) => test(&paths, cli.seed, limits),
+        Some(Command::Run {
+            files,
+            quiet,
+            step,
+            allow_read,
+        }) => run(&files, cli.seed, limits, quiet, step, allow_read),
+        Some(Command::Test { paths, allow_read }) => test(&paths, cli.seed, limits, allow_read),
     };
     ExitCode::from(code)
 }
@@ -96,7 +109,18 @@ fn repl(seed: u64, limits: ScriptLimits) -> u8 {
     }
 }
 
-fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, quiet: bool, step: bool) -> u8 {
+fn run(
+    files: &[PathBuf],
+    seed: u64,
+    limits: ScriptLimits,
+    quiet: bool,
+    step: bool,
+    allow_read: Vec<PathBuf>,
+) -> u8 {
+    if let Some(bad) = allow_read.iter().find(|d| !d.is_dir()) {
+        eprintln!("error: --allow-read {}: no such directory", bad.display());
+        return USAGE;
+    }
     if let Some(missing) = files.iter().find(|f| !f.is_file()) {
         eprintln!("error: cannot read {}: no such file", missing.display());
         return USAGE;
@@ -111,6 +135,7 @@ fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, quiet: bool, step: bo
         output: output.clone(),
         limits,
         step,
+        allow_read,
     };
     for file in files {
         if let Err(failure) = run_file(file, &options) {
@@ -121,7 +146,11 @@ fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, quiet: bool, step: bo
     OK
 }
 
-fn test(paths: &[PathBuf], seed: u64, limits: ScriptLimits) -> u8 {
+fn test(paths: &[PathBuf], seed: u64, limits: ScriptLimits, allow_read: Vec<PathBuf>) -> u8 {
+    if let Some(bad) = allow_read.iter().find(|d| !d.is_dir()) {
+        eprintln!("error: --allow-read {}: no such directory", bad.display());
+        return USAGE;
+    }
     let files = match suite::collect(paths) {
         Ok(files) => files,
         Err(e) => {
@@ -133,6 +162,7 @@ fn test(paths: &[PathBuf], seed: u64, limits: ScriptLimits) -> u8 {
         seed,
         limits,
         timing: std::io::stdout().is_terminal(),
+        allow_read,
     };
     let summary = suite::run(&files, &options, &Output::terminal());
     if summary.failed > 0 {

@@ -66,6 +66,7 @@ pub(crate) fn run_kubectl(
     let env = crate::kubectl::Env {
         base_dir: shared.base_dir.clone(),
         stdin,
+        reads: shared.reads.clone(),
     };
     let result = {
         let mut cluster = shared
