@@ -164,7 +164,7 @@ fn advancing_a_century_on_an_idle_cluster_is_fast() {
 #[test]
 fn advancing_a_century_on_a_busy_cluster_hits_the_instant_limit() {
     let mut s = session();
-    s.with_cluster(|c| c.limits.instants_per_call = 2_000);
+    s.with_cluster(|c| c.limits.instants_per_call = 20);
     let err = script_error_in(
         &mut s,
         // A container that wakes every second keeps the cluster busy.
