@@ -41,11 +41,12 @@ fn error_of(session: &mut Session, code: &str) -> String {
 fn read_file_reads_inside_the_folder() {
     let root = tree("inside");
     let mut s = session(&root.join("lesson"), &[]);
-    s.run(
-        "t.rhai",
-        r#"assert_eq(read_file("pod.yaml").len() > 0, true);"#,
-    )
-    .unwrap();
+    let _ = s
+        .run(
+            "t.rhai",
+            r#"assert_eq(read_file("pod.yaml").len() > 0, true);"#,
+        )
+        .unwrap();
     std::fs::remove_dir_all(&root).ok();
 }
 
@@ -104,7 +105,7 @@ fn read_file_refuses_devices_and_pipes() {
 fn kubectl_f_refuses_files_outside_the_folder() {
     let root = tree("kubectl");
     let mut s = session(&root.join("lesson"), &[]);
-    s.run("t.rhai", r#"kubectl("apply -f pod.yaml");"#).unwrap();
+    let _ = s.run("t.rhai", r#"kubectl("apply -f pod.yaml");"#).unwrap();
     let err = error_of(&mut s, r#"kubectl("apply -f ../outside/secret.yaml")"#);
     assert!(err.contains("outside the script's folder"), "{err}");
     let err = error_of(&mut s, r#"kubectl("apply -f ../outside")"#);
@@ -147,7 +148,7 @@ fn recursive_apply_does_not_follow_a_symlink_loop() {
     std::fs::write(root.join("lesson/m/pod.yaml"), POD).unwrap();
     std::os::unix::fs::symlink(root.join("lesson"), root.join("lesson/m/up")).unwrap();
     let mut s = session(&root.join("lesson"), &[]);
-    s.run("t.rhai", r#"kubectl("apply -R -f m");"#).unwrap();
+    let _ = s.run("t.rhai", r#"kubectl("apply -R -f m");"#).unwrap();
     std::fs::remove_dir_all(&root).ok();
 }
 
@@ -155,11 +156,12 @@ fn recursive_apply_does_not_follow_a_symlink_loop() {
 fn allow_read_widens_reads_explicitly() {
     let root = tree("allow");
     let mut s = session(&root.join("lesson"), &[root.join("outside")]);
-    s.run(
-        "t.rhai",
-        r#"read_file("../outside/secret.yaml"); kubectl("apply -f ../outside/secret.yaml");"#,
-    )
-    .unwrap();
+    let _ = s
+        .run(
+            "t.rhai",
+            r#"read_file("../outside/secret.yaml"); kubectl("apply -f ../outside/secret.yaml");"#,
+        )
+        .unwrap();
     std::fs::remove_dir_all(&root).ok();
 }
 
