@@ -30,6 +30,28 @@ impl Default for Limits {
     }
 }
 
+/// The longest span one `advance` or `wait_for` may cover: 1000 years. Longer spans are
+/// surely mistakes, and the clock must stay within the years dates can print.
+pub const MAX_SPAN: SimDuration = SimDuration(1000 * 365 * 86_400 * 1000);
+
+/// The clock may not pass 9999-12-31T23:59:59Z (RFC 3339 has four-digit years).
+const LATEST: SimTime = SimTime(253_402_300_799_000);
+
+/// Refuses a span longer than `MAX_SPAN`, or one that would move the clock past `LATEST`.
+pub fn check_span(now: SimTime, d: SimDuration) -> Result<(), SimError> {
+    if d > MAX_SPAN {
+        return Err(SimError(format!(
+            "cannot advance by {d}: one call may cover at most 1000 years (limit MAX_SPAN)"
+        )));
+    }
+    if now + d > LATEST {
+        return Err(SimError(format!(
+            "cannot advance by {d}: the clock may go at most to 9999-12-31T23:59:59Z"
+        )));
+    }
+    Ok(())
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimError(pub String);
 
@@ -230,6 +252,7 @@ impl Cluster {
                 "cannot advance by a negative duration ({d})"
             )));
         }
+        check_span(self.world.now, d)?;
         let target = self.world.now + d;
         self.reconcile_now()?;
         let mut instants = 0usize;

@@ -181,6 +181,8 @@ pub struct RunOptions {
     pub limits: ScriptLimits,
     /// Wait for Enter before each cell.
     pub step: bool,
+    /// Folders beyond the file's own that it may read (`--allow-read`).
+    pub allow_read: Vec<std::path::PathBuf>,
 }
 
 impl RunOptions {
@@ -190,6 +192,7 @@ impl RunOptions {
             output,
             limits: ScriptLimits::default(),
             step: false,
+            allow_read: Vec::new(),
         }
     }
 }
@@ -219,6 +222,7 @@ pub fn run_file_session(
         output: options.output.clone(),
         limits: options.limits.clone(),
         step: options.step,
+        allow_read: options.allow_read.clone(),
     });
     let result = session
         .run(&path.display().to_string(), &source)

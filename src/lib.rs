@@ -14,6 +14,7 @@ pub mod print;
 pub mod prose;
 pub mod repl;
 pub mod runtime;
+pub mod sandbox;
 pub mod script;
 pub mod sim;
 pub mod store;

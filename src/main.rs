@@ -38,6 +38,10 @@ enum Command {
         /// Wait for Enter before each lesson cell.
         #[arg(long)]
         step: bool,
+        /// Also let scripts read files under DIR (repeatable); by default a script reads
+        /// only under its own folder.
+        #[arg(long, value_name = "DIR")]
+        allow_read: Vec<PathBuf>,
         /// Plain text: prose as written, ASCII pictures, no colour (what tests snapshot).
         #[arg(long)]
         plain: bool,
@@ -62,6 +66,10 @@ enum Command {
     Test {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// Also let scripts read files under DIR (repeatable); by default a script reads
+        /// only under its own folder.
+        #[arg(long, value_name = "DIR")]
+        allow_read: Vec<PathBuf>,
     },
     /// Run scale scenarios (scripts/bench/*.rhai) and print what each cost
     ///
@@ -88,7 +96,7 @@ fn after_help() -> String {
          Exit codes:\n  0  success\n  1  a script failed (assertion, uncaught error, limit) or a test failed\n  \
          2  usage error (bad arguments, unreadable file)\n\n\
          Script limits (--max-operations changes the first): {}.\n\
-         Scripts have no wall clock: time is simulated and moves only through advance, step,\n\
+         Sandbox: a script reads files (read_file, kubectl -f, --patch-file) only under its own\n         folder and --allow-read folders (paths are resolved, so `..` and symlinks cannot leave\n         them); it cannot write files, run processes or use the network.\n         Scripts have no wall clock: time is simulated and moves only through advance, step,\n\
          settle, wait_for and kubectl commands that wait.",
         ScriptLimits::default().describe()
     )
@@ -113,6 +121,7 @@ fn main() -> ExitCode {
             plain,
             timeline,
             then_repl,
+            allow_read,
         }) => run(
             &files,
             cli.seed,
@@ -123,10 +132,11 @@ fn main() -> ExitCode {
                 plain,
                 timeline,
                 then_repl,
+                allow_read,
             },
         ),
         Some(Command::Lessons { dir }) => lessons(&dir),
-        Some(Command::Test { paths }) => test(&paths, cli.seed, limits),
+        Some(Command::Test { paths, allow_read }) => test(&paths, cli.seed, limits, allow_read),
         Some(Command::Bench { files, scale }) => bench(&files, cli.seed, scale),
     };
     ExitCode::from(code)
@@ -148,10 +158,16 @@ struct RunFlags {
     plain: bool,
     timeline: bool,
     then_repl: bool,
+    /// `--allow-read`: folders scripts may read besides their own.
+    allow_read: Vec<PathBuf>,
 }
 
 fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, flags: &RunFlags) -> u8 {
-    let RunFlags { quiet, step, .. } = *flags;
+    let (quiet, step) = (flags.quiet, flags.step);
+    if let Some(bad) = flags.allow_read.iter().find(|d| !d.is_dir()) {
+        eprintln!("error: --allow-read {}: no such directory", bad.display());
+        return USAGE;
+    }
     if let Some(missing) = files.iter().find(|f| !f.is_file()) {
         eprintln!("error: cannot read {}: no such file", missing.display());
         return USAGE;
@@ -169,6 +185,7 @@ fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, flags: &RunFlags) -> 
         output: output.clone(),
         limits,
         step,
+        allow_read: flags.allow_read.clone(),
     };
     for (i, file) in files.iter().enumerate() {
         let (mut session, result) = match run_file_session(file, &options) {
@@ -259,7 +276,11 @@ fn bench(files: &[PathBuf], seed: u64, scale: i64) -> u8 {
     code
 }
 
-fn test(paths: &[PathBuf], seed: u64, limits: ScriptLimits) -> u8 {
+fn test(paths: &[PathBuf], seed: u64, limits: ScriptLimits, allow_read: Vec<PathBuf>) -> u8 {
+    if let Some(bad) = allow_read.iter().find(|d| !d.is_dir()) {
+        eprintln!("error: --allow-read {}: no such directory", bad.display());
+        return USAGE;
+    }
     let files = match suite::collect(paths) {
         Ok(files) => files,
         Err(e) => {
@@ -271,6 +292,7 @@ fn test(paths: &[PathBuf], seed: u64, limits: ScriptLimits) -> u8 {
         seed,
         limits,
         timing: std::io::stdout().is_terminal(),
+        allow_read,
     };
     let summary = suite::run(&files, &options, &Output::terminal());
     if summary.failed > 0 {

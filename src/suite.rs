@@ -16,6 +16,8 @@ pub struct SuiteOptions {
     /// Print each file's wall time. Off in anything snapshotted: the CLI turns it on only
     /// when stdout is a terminal.
     pub timing: bool,
+    /// Folders beyond each file's own that it may read (`--allow-read`).
+    pub allow_read: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -69,6 +71,7 @@ pub fn run(files: &[PathBuf], options: &SuiteOptions, report: &Output) -> Summar
             output: transcript.clone(),
             limits: options.limits.clone(),
             step: false,
+            allow_read: options.allow_read.clone(),
         };
         let (result, millis) = timed(|| run_guarded(file, &run_options));
         let name = file.display();
@@ -179,6 +182,7 @@ mod tests {
             seed: 0,
             limits: ScriptLimits::default(),
             timing: false,
+            allow_read: Vec::new(),
         };
         assert_eq!(
             run(&files, &options, &report),

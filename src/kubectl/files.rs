@@ -48,7 +48,10 @@ fn walk(
     entries.sort();
     for (name, path) in entries {
         let shown_child = format!("{}/{name}", shown.trim_end_matches('/'));
-        if path.is_dir() {
+        // Like Go's filepath.Walk, a symlink to a directory is not followed: a link to a
+        // parent would otherwise recurse forever.
+        let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        if is_dir {
             if recursive {
                 walk(&path, &shown_child, recursive, out)?;
             }
@@ -60,6 +63,13 @@ fn walk(
         }
     }
     Ok(())
+}
+
+/// A manifest file's text, within the read policy and the size limit.
+fn read_limited(env: &Env, path: &Path, shown: &str) -> Result<String, Failure> {
+    env.reads
+        .read_to_string(path, shown, crate::sandbox::MAX_READ_BYTES)
+        .map_err(|e| Failure::plain(format!("error reading {shown}: {e}")))
 }
 
 /// Reads every `-f` argument into sources, in order.
@@ -86,17 +96,18 @@ pub fn read_sources(env: &Env, files: &[String], recursive: bool) -> Result<Vec<
         if !path.exists() {
             return Err(Failure::plain(format!("the path \"{f}\" does not exist")));
         }
+        // A script's `-f` stays under its folder; each file found is checked again, since
+        // a symlink inside the folder may point outside it.
+        env.reads.check(&path, f).map_err(Failure::plain)?;
         if path.is_dir() {
             let mut found = Vec::new();
             walk(&path, f, recursive, &mut found)?;
             for (p, shown) in found {
-                let text = std::fs::read_to_string(&p)
-                    .map_err(|e| Failure::plain(format!("error reading {shown}: {e}")))?;
+                let text = read_limited(env, &p, &shown)?;
                 sources.push(Source { name: shown, text });
             }
         } else {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| Failure::plain(format!("error reading {f}: {e}")))?;
+            let text = read_limited(env, &path, f)?;
             sources.push(Source {
                 name: f.clone(),
                 text,

@@ -43,11 +43,13 @@ use errors::Failure;
 use std::path::PathBuf;
 
 /// Where a command runs from: relative `-f` paths resolve against `base_dir`; `stdin`
-/// feeds `-f -`.
+/// feeds `-f -`; `reads` says which files `-f` and `--patch-file` may open (a script's
+/// folder only; unrestricted by default).
 #[derive(Clone, Debug, Default)]
 pub struct Env {
     pub base_dir: PathBuf,
     pub stdin: Option<String>,
+    pub reads: crate::sandbox::ReadPolicy,
 }
 
 /// Runs one kubectl command line (with or without the leading `kubectl`). Ok is what kubectl

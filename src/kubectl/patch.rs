@@ -16,11 +16,15 @@ fn read_patch(ctx: &Ctx, a: &PatchArgs) -> Result<Value, Failure> {
         (Some(p), _) => p.clone(),
         (None, Some(file)) => {
             let path = ctx.env.base_dir.join(file);
-            std::fs::read_to_string(&path).map_err(|_| {
-                Failure::plain(format!(
+            if !path.exists() {
+                return Err(Failure::plain(format!(
                     "unable to read patch file: open {file}: no such file or directory"
-                ))
-            })?
+                )));
+            }
+            ctx.env
+                .reads
+                .read_to_string(&path, file, crate::sandbox::MAX_READ_BYTES)
+                .map_err(|e| Failure::plain(format!("unable to read patch file: {e}")))?
         }
         (None, None) => {
             return Err(Failure::plain(

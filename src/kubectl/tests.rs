@@ -726,7 +726,7 @@ fn apply_reads_files_and_directories_relative_to_base_dir() {
     std::fs::write(dir.join("m/notes.txt"), "not a manifest").unwrap();
     let env = Env {
         base_dir: dir.clone(),
-        stdin: None,
+        ..Default::default()
     };
     let mut c = cluster();
     let out = run(&mut c, "apply -f m", &env);

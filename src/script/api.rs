@@ -87,6 +87,7 @@ pub(crate) fn run_kubectl(
     let env = crate::kubectl::Env {
         base_dir: shared.base_dir.borrow().clone(),
         stdin,
+        reads: shared.reads.clone(),
     };
     let result = {
         let mut cluster = shared

@@ -205,6 +205,8 @@ fn wait_for(
     let timeout = duration_arg("wait_for", timeout)?;
     let (start, deadline, instant_limit) = {
         let cluster = shared.cluster_mut()?;
+        crate::cluster::check_span(cluster.now(), timeout)
+            .map_err(|e| fail(format!("wait_for: {}", e.0.replace("advance by", "wait"))))?;
         (
             cluster.now(),
             cluster.now() + timeout,

@@ -7,6 +7,7 @@ use super::Shared;
 use crate::api::selector::Selector;
 use crate::api::{Kind, ObjKey};
 use crate::events::Occurrence;
+use crate::sandbox::ReadPolicy;
 use rhai::{Array, Dynamic, Engine, Map};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -64,7 +65,13 @@ pub(super) fn register(engine: &mut Engine, shared: &Rc<Shared>) {
     });
     let s = shared.clone();
     engine.register_fn("read_file", move |path: &str| -> RhaiResult<String> {
-        read_file(&s.base_dir.borrow(), path, s.limits.max_string_size).map_err(fail)
+        read_file(
+            &s.base_dir.borrow(),
+            &s.reads,
+            path,
+            s.limits.max_string_size,
+        )
+        .map_err(fail)
     });
 }
 
@@ -197,31 +204,19 @@ fn events(shared: &Shared, keep: &dyn Fn(&Occurrence) -> bool) -> Array {
         .collect()
 }
 
-/// `read_file(path)`: a file's text, relative to the script's folder and inside it.
-pub(crate) fn read_file(base_dir: &Path, path: &str, max_size: usize) -> Result<String, String> {
-    let base = base_dir.canonicalize().map_err(|e| {
-        format!(
-            "read_file({path:?}): the script's folder {} is not readable: {e}",
-            base_dir.display()
-        )
-    })?;
-    let full: PathBuf = base.join(path);
-    let real = full
-        .canonicalize()
-        .map_err(|e| format!("read_file({path:?}): {e}"))?;
-    if !real.starts_with(&base) {
-        return Err(format!(
-            "read_file({path:?}): the file is outside the script's folder {}; scripts may only read files under it",
-            base.display()
-        ));
-    }
-    let size = std::fs::metadata(&real)
-        .map_err(|e| format!("read_file({path:?}): {e}"))?
-        .len();
-    if size > max_size as u64 {
-        return Err(format!("read_file({path:?}): the file has {size} bytes, more than the string limit of {max_size}"));
-    }
-    std::fs::read_to_string(&real).map_err(|e| format!("read_file({path:?}): {e}"))
+/// `read_file(path)`: a file's text, relative to the script's folder, within the session's
+/// read policy (the folder and `--allow-read` folders) and the string size limit.
+pub(crate) fn read_file(
+    base_dir: &Path,
+    reads: &ReadPolicy,
+    path: &str,
+    max_size: usize,
+) -> Result<String, String> {
+    let full: PathBuf = base_dir.join(path);
+    let max = (max_size as u64).min(crate::sandbox::MAX_READ_BYTES);
+    reads
+        .read_to_string(&full, path, max)
+        .map_err(|e| format!("read_file({path:?}): {e}"))
 }
 
 #[cfg(test)]
@@ -233,19 +228,21 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("klab-read-file-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("manifests")).unwrap();
         std::fs::write(dir.join("manifests/a.yaml"), "kind: Pod\n").unwrap();
+        let all = ReadPolicy::only_under([dir.as_path()]);
         assert_eq!(
-            read_file(&dir, "manifests/a.yaml", 1000).unwrap(),
+            read_file(&dir, &all, "manifests/a.yaml", 1000).unwrap(),
             "kind: Pod\n"
         );
         std::fs::write(dir.join("secret.txt"), "x").unwrap();
         let manifests = dir.join("manifests");
-        let err = read_file(&manifests, "../secret.txt", 1000).unwrap_err();
+        let inner = ReadPolicy::only_under([manifests.as_path()]);
+        let err = read_file(&manifests, &inner, "../secret.txt", 1000).unwrap_err();
         assert!(err.contains("outside the script's folder"), "{err}");
         let absolute = dir.join("secret.txt").display().to_string();
-        let err = read_file(&manifests, &absolute, 1000).unwrap_err();
+        let err = read_file(&manifests, &inner, &absolute, 1000).unwrap_err();
         assert!(err.contains("outside the script's folder"), "{err}");
-        let err = read_file(&dir, "manifests/a.yaml", 3).unwrap_err();
-        assert!(err.contains("more than the string limit"), "{err}");
+        let err = read_file(&dir, &all, "manifests/a.yaml", 3).unwrap_err();
+        assert!(err.contains("more than the limit"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

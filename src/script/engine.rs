@@ -32,8 +32,11 @@ impl Default for ScriptLimits {
             max_expr_depth: 64,
             max_function_expr_depth: 32,
             max_string_size: 16 * 1024 * 1024,
-            max_array_size: 1_000_000,
-            max_map_size: 100_000,
+            // Rhai re-measures a container on every push/insert (linear in its size), so
+            // filling one costs the square of its size: these bounds keep that under a
+            // second or so while exceeding anything a lab lists (1000 nodes at most).
+            max_array_size: 20_000,
+            max_map_size: 20_000,
             max_variables: 10_000,
         }
     }

@@ -41,6 +41,8 @@ pub struct SessionOptions {
     pub limits: ScriptLimits,
     /// `klab run --step`: wait for Enter before each lesson cell.
     pub step: bool,
+    /// Folders beyond `base_dir` that `read_file` and `kubectl -f` may read (`--allow-read`).
+    pub allow_read: Vec<PathBuf>,
 }
 
 impl SessionOptions {
@@ -51,7 +53,15 @@ impl SessionOptions {
             output,
             limits: ScriptLimits::default(),
             step: false,
+            allow_read: Vec::new(),
         }
+    }
+
+    /// What this session's scripts may read: `base_dir` and the `allow_read` folders.
+    pub fn read_policy(&self) -> crate::sandbox::ReadPolicy {
+        let folders = std::iter::once(self.base_dir.as_path())
+            .chain(self.allow_read.iter().map(PathBuf::as_path));
+        crate::sandbox::ReadPolicy::only_under(folders)
     }
 }
 
@@ -64,6 +74,8 @@ pub(crate) struct Shared {
     pub base_dir: RefCell<PathBuf>,
     pub limits: ScriptLimits,
     pub step: bool,
+    /// Which files `read_file` and `kubectl -f` may open.
+    pub reads: crate::sandbox::ReadPolicy,
     /// The running lesson's prose blocks, and which were shown already.
     pub prose: RefCell<Vec<(String, bool)>>,
 }
@@ -98,6 +110,7 @@ pub struct Session {
 impl Session {
     /// A session with a fresh default cluster seeded by `options.seed`.
     pub fn new(options: SessionOptions) -> Session {
+        let reads = options.read_policy();
         let shared = Rc::new(Shared {
             cluster: RefCell::new(Cluster::new(ClusterConfig {
                 seed: options.seed,
@@ -108,6 +121,7 @@ impl Session {
             base_dir: RefCell::new(options.base_dir),
             limits: options.limits,
             step: options.step,
+            reads,
             prose: RefCell::new(Vec::new()),
         });
         let mut engine = engine::new_engine(&shared.limits);
@@ -256,6 +270,13 @@ impl Session {
     /// Runs a kubectl command line against the current cluster; prints its output.
     pub fn kubectl(&mut self, line: &str) -> Result<String, String> {
         api::run_kubectl(&self.shared, line, None)
+    }
+
+    /// Every function a script can call, as signatures (`name(params) -> type`): the
+    /// script API plus Rhai's standard library. The sandbox tests check it holds nothing
+    /// that reaches files, processes or the network.
+    pub fn function_signatures(&self) -> Vec<String> {
+        self.engine.gen_fn_signatures(true)
     }
 
     /// A fresh default cluster and an empty scope (`:reset`).

@@ -173,7 +173,8 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
             return Err(format!("duration {text:?} is too long"));
         }
         total = total
-            .checked_add(part as i64)
+            // Rounded: `32.178` × 1000 is 32177.99… in binary floating point.
+            .checked_add(part.round() as i64)
             .ok_or_else(|| format!("duration {text:?} is too long"))?;
     }
     Ok(SimDuration(if negative { -total } else { total }))
