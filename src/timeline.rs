@@ -423,6 +423,7 @@ mod tests {
         let env = crate::kubectl::Env {
             base_dir: std::env::temp_dir(),
             stdin: Some(yaml.to_string()),
+            ..Default::default()
         };
         crate::kubectl::run(&mut c, "apply -f -", &env).unwrap();
         c
@@ -435,6 +436,7 @@ mod tests {
         let env = crate::kubectl::Env {
             base_dir: std::env::temp_dir(),
             stdin: None,
+            ..Default::default()
         };
         crate::kubectl::run(c, line, &env).unwrap();
     }

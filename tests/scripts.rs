@@ -14,6 +14,7 @@ fn every_script_and_lesson_passes_with_seed_0() {
         seed: 0,
         limits: Default::default(),
         timing: false,
+        allow_read: Vec::new(),
     };
     let summary = suite::run(&files, &options, &report);
     // The report holds one line per file and, for each failing file, its transcript
