@@ -203,6 +203,7 @@ pub enum Command {
     Patch(PatchArgs),
     Scale(ScaleArgs),
     SetImage(SetImageArgs),
+    RolloutRestart(Targets),
     Wait(WaitArgs),
     Logs(LogsArgs),
     Exec(ExecArgs),
@@ -379,7 +380,7 @@ fn flags_for(path: &str) -> &'static [FlagSpec] {
         "drain" => DRAIN_FLAGS,
         "taint" => TAINT_FLAGS,
         "create namespace" => CREATE_NAMESPACE_FLAGS,
-        "set image" => SET_IMAGE_FLAGS,
+        "set image" | "rollout restart" => SET_IMAGE_FLAGS,
         _ => NO_FLAGS,
     }
 }
@@ -494,6 +495,14 @@ pub fn parse_line(line: &str) -> Result<Invocation, String> {
         "taint" => {
             let p = parse_for("taint", command_words)?;
             (build_taint(&p)?, p)
+        }
+        "rollout"
+            if first_positional(command_words).is_some_and(|i| command_words[i] == "restart") =>
+        {
+            let mut rest = command_words.clone();
+            rest.remove(first_positional(command_words).unwrap_or(0));
+            let p = parse_for("rollout restart", &rest)?;
+            (Command::RolloutRestart(targets(&p)), p)
         }
         "rollout" => {
             return parse_later(
