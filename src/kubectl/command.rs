@@ -101,6 +101,13 @@ pub struct PatchArgs {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+pub struct SetImageArgs {
+    pub targets: Targets,
+    /// `CONTAINER=IMAGE` pairs in the order given; `*` names every container.
+    pub images: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScaleArgs {
     pub targets: Targets,
     pub replicas: i64,
@@ -197,6 +204,8 @@ pub enum Command {
     Label(LabelArgs),
     Patch(PatchArgs),
     Scale(ScaleArgs),
+    SetImage(SetImageArgs),
+    RolloutRestart(Targets),
     Wait(WaitArgs),
     Logs(LogsArgs),
     Exec(ExecArgs),
@@ -329,6 +338,7 @@ const DRAIN_FLAGS: &[FlagSpec] = &[
 ];
 const TAINT_FLAGS: &[FlagSpec] = &[SELECTOR, ALL, OVERWRITE];
 const CREATE_NAMESPACE_FLAGS: &[FlagSpec] = &[];
+const SET_IMAGE_FLAGS: &[FlagSpec] = &[SELECTOR, ALL];
 const NO_FLAGS: &[FlagSpec] = &[];
 
 /// Flags real kubectl 1.32 has for a command (from `kubectl <cmd> --help`). A flag klab does
@@ -376,6 +386,7 @@ fn flags_for(path: &str) -> &'static [FlagSpec] {
         "create namespace" => CREATE_NAMESPACE_FLAGS,
         "create job" => super::create_job::FLAGS,
         "create cronjob" => super::create_cronjob::FLAGS,
+        "set image" | "rollout restart" => SET_IMAGE_FLAGS,
         _ => NO_FLAGS,
     }
 }
@@ -491,12 +502,26 @@ pub fn parse_line(line: &str) -> Result<Invocation, String> {
             let p = parse_for("taint", command_words)?;
             (build_taint(&p)?, p)
         }
+        "rollout"
+            if first_positional(command_words).is_some_and(|i| command_words[i] == "restart") =>
+        {
+            let mut rest = command_words.clone();
+            rest.remove(first_positional(command_words).unwrap_or(0));
+            let p = parse_for("rollout restart", &rest)?;
+            (Command::RolloutRestart(targets(&p)), p)
+        }
         "rollout" => {
             return parse_later(
                 command_words,
                 "rollout",
                 &["history", "pause", "restart", "resume", "status", "undo"],
             )
+        }
+        "set" if first_positional(command_words).is_some_and(|i| command_words[i] == "image") => {
+            let mut rest = command_words.clone();
+            rest.remove(first_positional(command_words).unwrap_or(0));
+            let p = parse_for("set image", &rest)?;
+            (build_set_image(&p)?, p)
         }
         "set" => {
             return parse_later(
@@ -968,6 +993,29 @@ fn build_scale(p: &Parsed) -> Result<Command, String> {
     }))
 }
 
+/// `set image (-f FILE | TYPE NAME | TYPE/NAME) CONTAINER=IMAGE…`: the words with `=` are
+/// the images, the others the targets.
+fn build_set_image(p: &Parsed) -> Result<Command, String> {
+    let mut t = targets(p);
+    let (pairs, args): (Vec<String>, Vec<String>) =
+        t.args.iter().cloned().partition(|a| a.contains('='));
+    t.args = args;
+    if pairs.is_empty() {
+        return Err(suggest::usage_error(
+            "at least one image update is required",
+            "kubectl set image",
+        ));
+    }
+    let images = pairs
+        .iter()
+        .map(|w| {
+            let (c, i) = w.split_once('=').unwrap_or((w, ""));
+            (c.to_string(), i.to_string())
+        })
+        .collect();
+    Ok(Command::SetImage(SetImageArgs { targets: t, images }))
+}
+
 fn build_wait(p: &Parsed) -> Result<Command, String> {
     let spec = p.value("for").unwrap_or("");
     let lower = spec.to_ascii_lowercase();
@@ -1391,9 +1439,9 @@ mod tests {
             }
         );
         assert_eq!(
-            cmd("set image ds/x a=b"),
+            cmd("set env ds/x A=b"),
             Command::NotYetAvailable {
-                what: "set image".into()
+                what: "set env".into()
             }
         );
     }

@@ -30,7 +30,9 @@ pub mod logs;
 pub mod merge;
 pub mod node_ops;
 pub mod patch;
+pub mod rollout;
 pub mod scale;
+pub mod set_image;
 pub mod strategic;
 pub mod wait;
 
@@ -80,6 +82,8 @@ fn execute(ctx: &mut Ctx, command: Command) {
         Command::Label(a) => label::run(ctx, a),
         Command::Patch(a) => patch::run(ctx, a),
         Command::Scale(a) => scale::run(ctx, a),
+        Command::SetImage(a) => set_image::run(ctx, a),
+        Command::RolloutRestart(t) => rollout::restart(ctx, t),
         Command::Wait(a) => wait::run(ctx, a),
         Command::Logs(a) => logs::run(ctx, a),
         Command::Exec(a) => exec::run(ctx, a),
