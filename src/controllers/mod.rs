@@ -7,8 +7,10 @@ use crate::store::WatchEvent;
 use crate::world::World;
 
 pub mod gc;
+pub mod history;
 pub mod kubelet;
 pub mod scheduler;
+pub mod statefulset;
 
 pub trait Controller {
     /// The component name events are recorded under, and the timer target.
@@ -26,5 +28,6 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(scheduler::Scheduler::default()),
         Box::new(kubelet::Kubelet),
         Box::new(gc::GarbageCollector),
+        Box::new(statefulset::StatefulSetController::default()),
     ]
 }
