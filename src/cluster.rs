@@ -309,7 +309,21 @@ impl Cluster {
                 self.world.now,
             )
             .map_err(|e| SimError(e.to_string()))?;
+        // The machine is gone: its kubelet and its disk (hostPath data) with it.
+        crate::controllers::nodelifecycle::machine_gone(&mut self.world, name);
         self.reconcile_now()
+    }
+
+    /// `node_down(name)`: the node's kubelet stops posting status (fact 18 for what follows).
+    pub fn node_down(&mut self, name: &str) -> Result<(), SimError> {
+        crate::controllers::nodelifecycle::node_down(&mut self.world, name).map_err(SimError)?;
+        self.reconcile_now()
+    }
+
+    /// `node_up(name)`: the kubelet is back; it posts Ready and finishes pending deletions.
+    pub fn node_up(&mut self, name: &str) -> Result<(), SimError> {
+        crate::controllers::nodelifecycle::node_up(&mut self.world, name).map_err(SimError)?;
+        self.advance(SimDuration::ZERO)
     }
 
     pub fn object(&self, key: &ObjKey) -> Option<&Object> {

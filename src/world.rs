@@ -60,7 +60,8 @@ impl World {
     }
 
     /// Creates an object through the store at the current instant.
-    pub fn create(&mut self, obj: Object) -> Result<Arc<Object>, crate::store::ApiError> {
+    pub fn create(&mut self, mut obj: Object) -> Result<Arc<Object>, crate::store::ApiError> {
+        crate::controllers::admission::admit(&self.store, &mut obj);
         self.store.create(obj, self.now, &mut self.rng)
     }
 

@@ -34,6 +34,15 @@ impl Controller for GarbageCollector {
                 out.push(d.key());
             }
         }
+        // A new object whose owner is already gone is garbage at once.
+        if change.kind == WatchType::Added
+            && obj
+                .owner_references()
+                .iter()
+                .any(|r| world.store.by_uid(&r.uid).is_none())
+        {
+            out.push(change.key());
+        }
         // A dependent went away: its owners may be waiting for it (foreground).
         if change.kind == WatchType::Deleted {
             for r in obj.owner_references() {
@@ -69,45 +78,72 @@ impl Controller for GarbageCollector {
             return;
         }
         if obj.is_deleting() && has_finalizer(&obj, FINALIZER_FOREGROUND) {
-            let mut blocking = false;
+            // processDeletingDependentsItem: the owner waits for the dependents that block
+            // its deletion; each dependent is dealt with as attemptToDeleteItem would.
             for d in &dependents {
-                let blocks = d
-                    .owner_references()
-                    .iter()
-                    .any(|r| r.uid == uid && r.block_owner_deletion == Some(true));
-                blocking |= blocks;
-                if !d.is_deleting() {
-                    let _ = world
-                        .store
-                        .delete(&d.key(), &DeleteOptions::foreground(), now);
-                }
+                attempt_to_delete(world, d);
             }
+            let blocking = world.store.dependents(&uid).iter().any(|d| {
+                d.owner_references()
+                    .iter()
+                    .any(|r| r.uid == uid && r.block_owner_deletion == Some(true))
+            });
             if !blocking {
                 remove_finalizer(world, key, FINALIZER_FOREGROUND);
             }
             return;
         }
-        // A dependent: delete it once none of its owners exist any more.
-        let refs = obj.owner_references();
-        if refs.is_empty() || obj.is_deleting() {
-            return;
+        attempt_to_delete(world, &obj);
+    }
+}
+
+/// `attemptToDeleteItem` for a dependent: owners that exist and are not being deleted in
+/// the foreground keep it (references to the others are removed); otherwise it is deleted —
+/// in the foreground if an owner waits for it and it has dependents of its own, else as
+/// its own finalizers say (background by default).
+fn attempt_to_delete(world: &mut World, obj: &Arc<Object>) {
+    let now = world.now;
+    let refs = obj.owner_references();
+    if refs.is_empty() || obj.is_deleting() {
+        return;
+    }
+    let (mut solid, mut gone) = (Vec::new(), Vec::new());
+    let mut waiting = false;
+    for r in refs {
+        match world.store.by_uid(&r.uid) {
+            None => gone.push(r.uid.clone()),
+            Some(o) if o.is_deleting() && has_finalizer(o, FINALIZER_FOREGROUND) => {
+                waiting = true;
+                gone.push(r.uid.clone());
+            }
+            Some(_) => solid.push(r.uid.clone()),
         }
-        let live: Vec<&str> = refs
-            .iter()
-            .filter(|r| world.store.by_uid(&r.uid).is_some())
-            .map(|r| r.uid.as_str())
-            .collect();
-        if live.is_empty() {
-            let _ = world.store.delete(key, &DeleteOptions::background(), now);
-        } else if live.len() < refs.len() {
-            let live: Vec<String> = live.iter().map(|s| s.to_string()).collect();
-            let _ = world.store.modify(key, now, |o| {
+    }
+    let key = obj.key();
+    if !solid.is_empty() {
+        if !gone.is_empty() {
+            let _ = world.store.modify(&key, now, |o| {
                 if let Some(r) = o.meta_mut().owner_references.as_mut() {
-                    r.retain(|x| live.contains(&x.uid));
+                    r.retain(|x| !gone.contains(&x.uid));
                 }
             });
         }
+        return;
     }
+    let has_dependents = !world.store.dependents(obj.uid()).is_empty();
+    let opts = if waiting && has_dependents {
+        DeleteOptions::foreground()
+    } else if has_finalizer(obj, FINALIZER_ORPHAN) {
+        DeleteOptions {
+            grace_period: None,
+            propagation: Some(crate::store::Propagation::Orphan),
+        }
+    } else if has_finalizer(obj, FINALIZER_FOREGROUND) {
+        DeleteOptions::foreground()
+    } else {
+        DeleteOptions::background()
+    };
+    let _ = world.store.delete(&key, &opts, now);
 }
 
 fn remove_finalizer(world: &mut World, key: &ObjKey, name: &str) {

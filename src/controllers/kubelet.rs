@@ -1,12 +1,16 @@
 //! The kubelets of all nodes: each bound pod gets a sandbox (runtime/sandbox.rs) whose
 //! containers are advanced to the current instant; the pod's status is written from it.
-//! Deletion: SIGTERM at deletionTimestamp − grace, SIGKILL at the deadline, then the final
-//! delete. A node whose kubelet is down (`node_down`) does nothing until it is back.
+//! A pod's volumes are mounted first (its claims must be bound), and its containers see
+//! them (runtime/mounts.rs). Deletion: SIGTERM when the kubelet sees the deletion, SIGKILL
+//! `deletionGracePeriodSeconds` later, then the final delete; the pod's files and emptyDirs
+//! go with it. A node whose kubelet is down (`node_down`) does nothing until it is back.
 
 use super::Controller;
 use crate::api::{Kind, ObjKey, Object};
-use crate::runtime::sandbox::{ContainerRun, PodSandbox, RestartPolicy, RunState};
-use crate::sim::{SimTime, TimerClass};
+use crate::runtime::sandbox::{
+    go_duration, ContainerRun, PodSandbox, RestartPolicy, RunEnv, RunState,
+};
+use crate::sim::{SimDuration, SimTime, TimerClass};
 use crate::store::{DeleteOptions, WatchEvent};
 use crate::world::World;
 use k8s_openapi::api::core::v1::{
@@ -76,7 +80,8 @@ fn state_of(c: &ContainerRun, uid: &str) -> ContainerState {
             waiting: Some(ContainerStateWaiting {
                 reason: Some("CrashLoopBackOff".into()),
                 message: Some(format!(
-                    "back-off {delay} restarting failed container={} pod=",
+                    "back-off {} restarting failed container={} pod=",
+                    go_duration(*delay),
                     c.name
                 )),
             }),
@@ -145,12 +150,21 @@ fn status_for(pod: &Pod, sb: &PodSandbox, now: SimTime, node_ip: Option<String>)
         unready.join(" ")
     ));
     let sandbox_ready = started_any && (sb.kill_deadline.is_none() || !sb.all_terminated());
-    let scheduled = old
+    // Conditions other components own (PodScheduled, DisruptionTarget, readiness gates)
+    // are kept as they are.
+    const KUBELET_OWNED: [&str; 4] = [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "Ready",
+        "ContainersReady",
+    ];
+    let others: Vec<PodCondition> = old
         .conditions
         .iter()
         .flatten()
-        .find(|c| c.type_ == "PodScheduled")
-        .cloned();
+        .filter(|c| !KUBELET_OWNED.contains(&c.type_.as_str()))
+        .cloned()
+        .collect();
     let mut conditions = vec![
         cond("PodReadyToStartContainers", sandbox_ready, None, None),
         cond("Initialized", true, None, None),
@@ -177,7 +191,7 @@ fn status_for(pod: &Pod, sb: &PodSandbox, now: SimTime, node_ip: Option<String>)
             c.message = None;
         }
     }
-    conditions.extend(scheduled);
+    conditions.extend(others);
     let statuses = sb
         .containers
         .iter()
@@ -236,6 +250,9 @@ fn status_for(pod: &Pod, sb: &PodSandbox, now: SimTime, node_ip: Option<String>)
         start_time: Some(stamp(sb.created)),
         container_statuses: Some(statuses),
         qos_class: Some(qos_class(pod)),
+        reason: old.reason.clone(),
+        message: old.message.clone(),
+        nominated_node_name: old.nominated_node_name.clone(),
         ..Default::default()
     }
 }
@@ -285,11 +302,14 @@ fn node_ip(world: &World, node: &str) -> Option<String> {
         .map(|a| a.address.clone())
 }
 
+/// The pod is gone from the node: its IP is free again, its containers' files and its
+/// emptyDirs are deleted (fact 86).
 fn teardown(world: &mut World, key: &ObjKey) {
     if let Some(sb) = world.runtime.pods.remove(key) {
         if let (Some(ip), Some(node)) = (sb.ip.as_ref(), world.runtime.nodes.get_mut(&sb.node)) {
             node.release_ip(ip);
         }
+        world.runtime.files.remove_pod(&sb.pod_uid);
     }
 }
 
@@ -298,9 +318,23 @@ impl Controller for Kubelet {
         NAME
     }
 
-    fn watch(&mut self, change: &WatchEvent, _world: &World, out: &mut Vec<ObjKey>) {
-        if change.object.kind() == Kind::Pod {
-            out.push(change.key());
+    fn watch(&mut self, change: &WatchEvent, world: &World, out: &mut Vec<ObjKey>) {
+        match change.object.kind() {
+            Kind::Pod => out.push(change.key()),
+            // A claim bound: pods waiting to mount it can start.
+            Kind::PersistentVolumeClaim => {
+                let claim = change.object.name();
+                for p in world.store.list(Kind::Pod, Some(change.object.namespace())) {
+                    if p.pod().is_some_and(|pod| {
+                        crate::controllers::volume::pod_claims(pod)
+                            .iter()
+                            .any(|c| c == claim)
+                    }) {
+                        out.push(p.key());
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -341,31 +375,61 @@ impl Controller for Kubelet {
             if finished {
                 return;
             }
+            // Volumes are mounted before anything starts: wait for the claims to bind.
+            if !crate::controllers::volume::claims_bound(&world.store, pod) {
+                return;
+            }
             let containers = pod
                 .spec
                 .as_ref()
                 .map(|s| s.containers.clone())
                 .unwrap_or_default();
-            let mut sb =
-                PodSandbox::new(&uid, obj.name(), obj.namespace(), &node, &containers, now);
-            sb.ip = world
+            let ip = world
                 .runtime
                 .nodes
                 .get_mut(&node)
                 .and_then(|n| n.allocate_ip());
+            let views = crate::runtime::mounts::views_for(&world.store, pod, ip.as_deref());
+            let mut sb = PodSandbox::new(
+                &uid,
+                obj.name(),
+                obj.namespace(),
+                &node,
+                &containers,
+                views,
+                now,
+            );
+            sb.ip = ip;
             world.runtime.pods.insert(key.clone(), sb);
         }
-        if let Some(ts) = &pod.metadata.deletion_timestamp {
-            let deadline = SimTime::from_chrono(ts.0);
-            if let Some(sb) = world.runtime.pods.get_mut(key) {
-                sb.begin_termination(now, deadline);
+        if deleting {
+            // The kubelet gives the containers the grace period from when it sees the
+            // deletion (after `node_up`, that is now, not the deletionTimestamp).
+            let grace = pod
+                .metadata
+                .deletion_grace_period_seconds
+                .unwrap_or(0)
+                .max(0);
+            let deadline = now + SimDuration::from_secs(grace);
+            let events = match world.runtime.pods.get_mut(key) {
+                Some(sb) => sb.begin_termination(now, deadline),
+                None => Vec::new(),
+            };
+            for e in events {
+                world.record_event(&obj, e.type_, e.reason, e.message, NAME);
             }
         }
         let spec = pod.spec.clone().unwrap_or_default();
         let policy = RestartPolicy::parse(spec.restart_policy.as_deref());
         let images = world.runtime.images.clone();
         let mut sb = world.runtime.pods.remove(key).expect("sandbox exists");
-        let (events, next) = sb.advance(now, policy, &spec.containers, &images, &mut world.rng);
+        let mut env = RunEnv {
+            images: &images,
+            rng: &mut world.rng,
+            files: &mut world.runtime.files,
+        };
+        let (events, next) = sb.advance(now, policy, &spec.containers, &mut env);
+        let frontier = sb.next_frontier();
         for e in events {
             world.record_event(&obj, e.type_, e.reason, e.message, NAME);
         }
@@ -384,6 +448,9 @@ impl Controller for Kubelet {
         }
         if let Some(at) = next {
             world.wake(at, TimerClass::Work, NAME, key.clone());
+        }
+        if let Some(at) = frontier {
+            world.wake(at, TimerClass::Housekeeping, NAME, key.clone());
         }
     }
 }

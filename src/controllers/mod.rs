@@ -6,11 +6,16 @@ use crate::api::ObjKey;
 use crate::store::WatchEvent;
 use crate::world::World;
 
+pub mod admission;
 pub mod gc;
 pub mod history;
 pub mod kubelet;
+pub mod nodelifecycle;
+pub mod podgc;
 pub mod scheduler;
 pub mod statefulset;
+pub mod tainteviction;
+pub mod volume;
 
 pub trait Controller {
     /// The component name events are recorded under, and the timer target.
@@ -28,6 +33,10 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(scheduler::Scheduler::default()),
         Box::new(kubelet::Kubelet),
         Box::new(gc::GarbageCollector),
+        Box::new(volume::VolumeController),
+        Box::new(nodelifecycle::NodeLifecycle),
+        Box::new(tainteviction::TaintEviction::default()),
+        Box::new(podgc::PodGc::default()),
         Box::new(statefulset::StatefulSetController::default()),
     ]
 }

@@ -377,7 +377,7 @@ impl Controller for Scheduler {
                     out.extend(self.unschedulable.iter().cloned());
                 }
             }
-            Kind::Node if !self.unschedulable.is_empty() => {
+            Kind::Node | Kind::PersistentVolumeClaim if !self.unschedulable.is_empty() => {
                 out.extend(self.unschedulable.iter().cloned())
             }
             _ => {}
@@ -392,6 +392,15 @@ impl Controller for Scheduler {
         let Some(pod) = obj.pod() else { return };
         if !wants_scheduling(pod) {
             self.unschedulable.remove(key);
+            return;
+        }
+        // VolumeBinding PreFilter: claims must exist and (Immediate ones) be bound.
+        if let Some(reason) = super::volume::unschedulable_reason(&world.store, pod) {
+            let n = world.nodes().count();
+            let message = format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.");
+            Self::set_scheduled_condition(world, key, None, &message);
+            world.record_event(&obj, "Warning", "FailedScheduling", message, NAME);
+            self.unschedulable.insert(key.clone());
             return;
         }
         let demand = pod_demand(pod);

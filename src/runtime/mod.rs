@@ -1,14 +1,22 @@
 //! What runs inside pods: per-node state (is the kubelet up, pod IP allocation), per-pod
-//! sandboxes with their containers, and the behaviour model that decides what a container's
-//! command does (behaviour.rs). The kubelet controller drives it; `exec` reads and writes it.
+//! sandboxes with their containers, the behaviour model that decides what a container's
+//! command does (behaviour.rs, command.rs), the small shell that runs scripts and `exec`
+//! (shell/), and the files containers see (files.rs). The kubelet controller drives it;
+//! `exec` reads and writes it.
 
 pub mod behaviour;
 pub mod command;
+pub mod container_sys;
 pub mod exec;
+pub mod files;
+pub mod mounts;
+pub mod process;
 pub mod sandbox;
 pub mod shell;
 
-pub use behaviour::{ImageRule, Plan, SigTerm};
+pub use behaviour::{describe_rules, ImageRule, Plan, SigTerm};
+pub use exec::{exec, kill, logs, ExecOutput};
+pub use files::{Files, TreeId};
 pub use sandbox::{ContainerRun, PodSandbox, RunState, Terminated};
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,6 +26,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct NodeRuntime {
     /// `node_down`: the kubelet has stopped reporting.
     pub down: bool,
+    /// Since when (the node lifecycle controller works out when it notices).
+    pub down_since: Option<crate::sim::SimTime>,
     /// N in the node's pod CIDR `10.244.N.0/24`.
     pub cidr_index: u32,
     /// Host-local IPAM: the last address handed out and those in use.
@@ -29,6 +39,7 @@ impl NodeRuntime {
     pub fn new(cidr_index: u32) -> Self {
         NodeRuntime {
             down: false,
+            down_since: None,
             cidr_index,
             last_ip: 1,
             used_ips: BTreeSet::new(),
@@ -60,6 +71,8 @@ pub struct Runtime {
     pub pods: BTreeMap<crate::api::ObjKey, PodSandbox>,
     /// Rules from `define_image`, newest first.
     pub images: Vec<ImageRule>,
+    /// Every file: containers' own, emptyDirs, nodes' (hostPath), PVs'.
+    pub files: Files,
     next_cidr: u32,
 }
 
@@ -76,6 +89,13 @@ impl Runtime {
     }
     pub fn node_is_up(&self, name: &str) -> bool {
         self.nodes.get(name).is_some_and(|n| !n.down)
+    }
+
+    /// `define_image`: the rule applies to containers started from now on; a rule for the
+    /// same pattern is replaced, and newer rules win over older ones.
+    pub fn define_image(&mut self, rule: ImageRule) {
+        self.images.retain(|r| r.pattern != rule.pattern);
+        self.images.insert(0, rule);
     }
 }
 

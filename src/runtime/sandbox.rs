@@ -1,9 +1,13 @@
 //! A pod's sandbox on its node: its IP and its containers, each a small state machine over
 //! virtual time (creating → running → terminated → backoff → running …) that follows the
 //! kubelet's restart rules (restartPolicy, CrashLoopBackOff 10s doubling to 300s, reset
-//! after 10 minutes; facts 81–82).
+//! after 10 minutes; facts 81–82) and its graceful termination (SIGTERM per the model,
+//! SIGKILL at the deadline; fact 85).
 
 use super::behaviour::{plan_for, ImageRule, Plan, SigTerm};
+use super::files::{ContainerView, Files};
+use super::process::ShellProcess;
+use super::shell::{Invocation, Machine, Mode, ProcInfo, Start};
 use crate::sim::{SimDuration, SimRng, SimTime};
 use k8s_openapi::api::core::v1::Container;
 
@@ -11,6 +15,9 @@ use k8s_openapi::api::core::v1::Container;
 pub const START_LATENCY: SimDuration = SimDuration(1000);
 pub const BACKOFF_BASE: SimDuration = SimDuration(10_000);
 pub const BACKOFF_MAX: SimDuration = SimDuration(300_000);
+/// How often the kubelet retries a pod whose container is in backoff (`backOffPeriod`):
+/// each retry reports the `BackOff` event again.
+pub const BACKOFF_RETRY: SimDuration = SimDuration(10_000);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RestartPolicy {
@@ -84,8 +91,26 @@ pub struct ContainerRun {
     pub ready_at: Option<SimTime>,
     /// A short id for `containerID`, new for each run.
     pub run_id: u64,
+    /// What the current (or last) instance printed so far.
     pub log: String,
+    /// What the instance before it printed (`logs --previous`).
     pub previous_log: String,
+    /// What the container's processes see: mounts, hostname, environment.
+    pub view: ContainerView,
+    /// The main process, when the small shell runs it.
+    pub shell: Option<ShellProcess>,
+    /// PID 1 of a modelled main process (a server image).
+    pub pid1: Option<ProcInfo>,
+    /// The PID namespace's counter for processes `exec` starts.
+    pub next_pid: u32,
+    /// Programs already reported as not simulated in this run.
+    warned: Vec<String>,
+    /// The kubelet's next retry while in backoff (it reports `BackOff` each time).
+    next_backoff_event: Option<SimTime>,
+    /// When the main process ends by itself (a modelled run; a shell's comes from its timeline).
+    natural_exit: Option<(SimTime, i32)>,
+    /// An end imposed from outside: SIGTERM handled, SIGKILL at the deadline, `kill()`.
+    forced_exit: Option<(SimTime, i32)>,
 }
 
 impl ContainerRun {
@@ -95,6 +120,25 @@ impl ContainerRun {
     pub fn is_running(&self) -> bool {
         matches!(self.state, RunState::Running { .. })
     }
+    /// The processes of the container at `now`, PID 1 first.
+    pub fn processes(&self, now: SimTime) -> Vec<ProcInfo> {
+        if !self.is_running() {
+            return Vec::new();
+        }
+        match (&self.shell, &self.pid1) {
+            (Some(s), _) => s.processes(now),
+            (None, Some(p)) => vec![p.clone()],
+            (None, None) => Vec::new(),
+        }
+    }
+    /// The log as it stands at `now` (output due by then included).
+    pub fn log_at(&self, now: SimTime) -> String {
+        let mut log = self.log.clone();
+        if let Some(s) = &self.shell {
+            log.push_str(&s.pending_output(now));
+        }
+        log
+    }
 }
 
 /// Something the kubelet reports as an event while advancing (type, reason, message).
@@ -103,6 +147,13 @@ pub struct KubeletEvent {
     pub type_: &'static str,
     pub reason: &'static str,
     pub message: String,
+}
+
+/// What advancing a sandbox needs from the world.
+pub struct RunEnv<'a> {
+    pub images: &'a [ImageRule],
+    pub rng: &'a mut SimRng,
+    pub files: &'a mut Files,
 }
 
 #[derive(Clone, Debug)]
@@ -119,18 +170,43 @@ pub struct PodSandbox {
     run_ids: u64,
 }
 
+/// Go's `time.Duration` text, as the kubelet prints the backoff (`10s`, `1m20s`, `5m0s`).
+pub fn go_duration(d: SimDuration) -> String {
+    let ms = d.0.max(0);
+    let (h, m, s, frac) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    let secs = if frac > 0 {
+        format!("{s}.{}", format!("{frac:03}").trim_end_matches('0'))
+    } else {
+        s.to_string()
+    };
+    if h > 0 {
+        format!("{h}h{m}m{secs}s")
+    } else if m > 0 {
+        format!("{m}m{secs}s")
+    } else if ms == 0 {
+        "0s".into()
+    } else if ms < 1000 {
+        format!("{ms}ms")
+    } else {
+        format!("{secs}s")
+    }
+}
+
 impl PodSandbox {
+    /// A sandbox for `containers`; `views[i]` is what container i sees.
     pub fn new(
         pod_uid: &str,
         pod_name: &str,
         namespace: &str,
         node: &str,
         containers: &[Container],
+        views: Vec<ContainerView>,
         now: SimTime,
     ) -> Self {
         let containers = containers
             .iter()
-            .map(|c| ContainerRun {
+            .zip(views)
+            .map(|(c, view)| ContainerRun {
                 name: c.name.clone(),
                 image: c.image.clone().unwrap_or_default(),
                 state: RunState::Creating {
@@ -144,6 +220,14 @@ impl PodSandbox {
                 run_id: 0,
                 log: String::new(),
                 previous_log: String::new(),
+                view,
+                shell: None,
+                pid1: None,
+                next_pid: 2,
+                warned: Vec::new(),
+                next_backoff_event: None,
+                natural_exit: None,
+                forced_exit: None,
             })
             .collect();
         PodSandbox {
@@ -166,6 +250,10 @@ impl PodSandbox {
             .all(|c| matches!(c.state, RunState::Terminated(_)))
     }
 
+    fn pod_ref(&self) -> String {
+        format!("{}_{}({})", self.pod_name, self.namespace, self.pod_uid)
+    }
+
     /// Moves every container forward to `now`, applying restarts and backoff. Returns the
     /// kubelet's events in order and the next instant something changes by itself.
     pub fn advance(
@@ -173,12 +261,11 @@ impl PodSandbox {
         now: SimTime,
         policy: RestartPolicy,
         specs: &[Container],
-        images: &[ImageRule],
-        rng: &mut SimRng,
+        env: &mut RunEnv,
     ) -> (Vec<KubeletEvent>, Option<SimTime>) {
         let mut events = Vec::new();
         let stopping = self.kill_deadline.is_some();
-        let pod_ref = format!("{}_{}({})", self.pod_name, self.namespace, self.pod_uid);
+        let pod_ref = self.pod_ref();
         for i in 0..self.containers.len() {
             let spec = specs
                 .iter()
@@ -187,6 +274,7 @@ impl PodSandbox {
                 .unwrap_or_default();
             loop {
                 let c = &mut self.containers[i];
+                sync_shell(c, now, env.files, &mut events);
                 match c.state.clone() {
                     RunState::Creating { until } if until <= now => {
                         if stopping {
@@ -207,13 +295,16 @@ impl PodSandbox {
                             ),
                         });
                         self.run_ids += 1;
-                        start(c, &spec, until, images, rng, self.run_ids, &mut events);
+                        start(c, &spec, until, env, self.run_ids, &mut events);
                     }
                     RunState::Running {
                         since,
                         exit_at: Some(t),
                         exit_code,
                     } if t <= now => {
+                        if let Some(mut sh) = c.shell.take() {
+                            c.log.push_str(&sh.finish(t, env.files, &c.view));
+                        }
                         let term = Terminated {
                             exit_code,
                             reason: if exit_code == 0 {
@@ -224,13 +315,13 @@ impl PodSandbox {
                             started_at: since,
                             finished_at: t,
                         };
-                        c.previous_log = std::mem::take(&mut c.log);
                         c.last = Some(term.clone());
                         c.ready_at = None;
                         if stopping || !policy.restarts_after(exit_code) {
                             c.state = RunState::Terminated(term);
                             continue;
                         }
+                        c.previous_log = std::mem::take(&mut c.log);
                         // kubelet doBackOff: in backoff unless the entry is missing or expired.
                         let expired =
                             |b: &Backoff| t - b.last_update > SimDuration(BACKOFF_MAX.0 * 2);
@@ -241,14 +332,7 @@ impl PodSandbox {
                                     until: t + delay,
                                     delay,
                                 };
-                                events.push(KubeletEvent {
-                                    type_: "Warning",
-                                    reason: "BackOff",
-                                    message: format!(
-                                        "Back-off restarting failed container {} in pod {pod_ref}",
-                                        c.name
-                                    ),
-                                });
+                                c.next_backoff_event = Some(t);
                             }
                             _ => {
                                 c.backoff = Some(Backoff {
@@ -257,11 +341,12 @@ impl PodSandbox {
                                 });
                                 c.restart_count += 1;
                                 self.run_ids += 1;
-                                start(c, &spec, t, images, rng, self.run_ids, &mut events);
+                                start(c, &spec, t, env, self.run_ids, &mut events);
                             }
                         }
                     }
                     RunState::BackOff { until, .. } if until <= now => {
+                        c.next_backoff_event = None;
                         if stopping {
                             let last = c
                                 .last
@@ -278,7 +363,24 @@ impl PodSandbox {
                         b.last_update = until;
                         c.restart_count += 1;
                         self.run_ids += 1;
-                        start(c, &spec, until, images, rng, self.run_ids, &mut events);
+                        start(c, &spec, until, env, self.run_ids, &mut events);
+                    }
+                    RunState::BackOff { until, .. } => {
+                        // Each kubelet retry during the wait reports the backoff again.
+                        if let Some(t) = c.next_backoff_event.filter(|t| *t <= now) {
+                            events.push(KubeletEvent {
+                                type_: "Warning",
+                                reason: "BackOff",
+                                message: format!(
+                                    "Back-off restarting failed container {} in pod {pod_ref}",
+                                    c.name
+                                ),
+                            });
+                            let next = t + BACKOFF_RETRY;
+                            c.next_backoff_event = (next < until && !stopping).then_some(next);
+                            continue;
+                        }
+                        break;
                     }
                     _ => break,
                 }
@@ -298,55 +400,171 @@ impl PodSandbox {
                     RunState::BackOff { until, .. } => Some(*until),
                     RunState::Terminated(_) => None,
                 };
-                [state_time, c.ready_at.filter(|t| *t > now)]
+                [
+                    state_time,
+                    c.ready_at.filter(|t| *t > now),
+                    c.next_backoff_event,
+                ]
             })
             .flatten()
             .min()
     }
 
+    /// When a running shell's timeline must be extended (bookkeeping, nobody waits for it).
+    pub fn next_frontier(&self) -> Option<SimTime> {
+        self.containers
+            .iter()
+            .filter(|c| c.is_running())
+            .filter_map(|c| c.shell.as_ref()?.frontier())
+            .min()
+    }
+
     /// Deletion: SIGTERM now, SIGKILL at `deadline`. Processes that exit on SIGTERM stop at
-    /// once; a PID-1 shell or sleep runs on until the deadline and dies with 137.
-    pub fn begin_termination(&mut self, now: SimTime, deadline: SimTime) {
+    /// once; a PID-1 shell or sleep runs on until the deadline and dies with 137. Returns
+    /// the kubelet's `Killing` events when termination begins.
+    pub fn begin_termination(&mut self, now: SimTime, deadline: SimTime) -> Vec<KubeletEvent> {
         if self.kill_deadline.is_some_and(|d| d <= deadline) {
+            return Vec::new();
+        }
+        let first = self.kill_deadline.is_none();
+        self.kill_deadline = Some(deadline);
+        let mut events = Vec::new();
+        for c in &mut self.containers {
+            c.next_backoff_event = None;
+            if !c.is_running() {
+                continue;
+            }
+            if first {
+                events.push(KubeletEvent {
+                    type_: "Normal",
+                    reason: "Killing",
+                    message: format!("Stopping container {}", c.name),
+                });
+            }
+            let forced = match c.on_sigterm(now) {
+                SigTerm::Exit(code) if first => (now, code),
+                _ => (deadline, 137),
+            };
+            c.force_exit(forced.0, forced.1);
+        }
+        events
+    }
+
+    /// The main process of a container dies now with `code` (`kill`, or a signal).
+    pub fn kill(&mut self, container: &str, now: SimTime, code: i32) -> bool {
+        match self.containers.iter_mut().find(|c| c.name == container) {
+            Some(c) if c.is_running() => {
+                c.force_exit(now, code);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl ContainerRun {
+    /// How PID 1 takes SIGTERM now: the plan's answer, unless the shell has since
+    /// replaced itself with a server (`exec nginx …`), which handles it.
+    pub fn on_sigterm(&self, now: SimTime) -> SigTerm {
+        if self.shell.is_some() {
+            if let Some(p1) = self.processes(now).first() {
+                if super::command::is_server(p1.comm()) {
+                    return SigTerm::Exit(0);
+                }
+            }
+        }
+        self.plan
+            .as_ref()
+            .map_or(SigTerm::Exit(0), |p| p.on_sigterm)
+    }
+
+    /// Hands the shell's output and file changes due by `now` over (no events).
+    pub fn sync_output(&mut self, now: SimTime, files: &mut Files) {
+        if !self.is_running() {
             return;
         }
-        self.kill_deadline = Some(deadline);
-        for c in &mut self.containers {
-            if let RunState::Running { since, exit_at, .. } = c.state.clone() {
-                let on_sigterm = c.plan.as_ref().map_or(SigTerm::Exit(0), |p| p.on_sigterm);
-                c.state = match on_sigterm {
-                    SigTerm::Exit(code) => RunState::Running {
-                        since,
-                        exit_at: Some(now),
-                        exit_code: code,
-                    },
-                    SigTerm::Ignore if exit_at.is_some_and(|t| t <= deadline) => c.state.clone(),
-                    SigTerm::Ignore => RunState::Running {
-                        since,
-                        exit_at: Some(deadline),
-                        exit_code: 137,
-                    },
-                };
-            }
+        if let Some(sh) = self.shell.as_mut() {
+            let flushed = sh.flush(now, files, &self.view);
+            self.log.push_str(&flushed.output);
+            self.refresh();
         }
     }
 
-    /// The main process of a container dies now with `code` (`kill`, or SIGKILL from exec).
-    pub fn kill(&mut self, container: &str, now: SimTime, code: i32) -> bool {
-        match self.containers.iter_mut().find(|c| c.name == container) {
-            Some(c) => match c.state {
-                RunState::Running { since, .. } => {
-                    c.state = RunState::Running {
-                        since,
-                        exit_at: Some(now),
-                        exit_code: code,
-                    };
-                    true
-                }
-                _ => false,
-            },
-            None => false,
+    /// Ends the main process at `at` with `code` unless it ends earlier by itself.
+    pub fn force_exit(&mut self, at: SimTime, code: i32) {
+        if self.forced_exit.is_none_or(|(t, _)| at < t) {
+            self.forced_exit = Some((at, code));
         }
+        self.refresh();
+    }
+
+    /// The running state's exit: the earlier of the natural end and the forced one (the
+    /// natural end wins a tie).
+    pub fn refresh(&mut self) {
+        let RunState::Running { since, .. } = self.state else {
+            return;
+        };
+        let natural = match &self.shell {
+            Some(sh) => sh.exit(),
+            None => self.natural_exit,
+        };
+        let exit = match (natural, self.forced_exit) {
+            (Some(n), Some(f)) => Some(if f.0 < n.0 { f } else { n }),
+            (n, f) => n.or(f),
+        };
+        self.state = RunState::Running {
+            since,
+            exit_at: exit.map(|e| e.0),
+            exit_code: exit.map_or(0, |e| e.1),
+        };
+    }
+}
+
+/// Brings a running shell's timeline to `now`: its output joins the log, its file
+/// changes land, and its exit time is taken again (a timeline may have been extended or
+/// cut by `exec`).
+fn sync_shell(
+    c: &mut ContainerRun,
+    now: SimTime,
+    files: &mut Files,
+    events: &mut Vec<KubeletEvent>,
+) {
+    if !c.is_running() {
+        return;
+    }
+    let Some(sh) = c.shell.as_mut() else { return };
+    let flushed = sh.flush(now, files, &c.view);
+    c.log.push_str(&flushed.output);
+    report_unknown(c, events);
+    c.refresh();
+}
+
+/// A Warning event for each program the model does not simulate, once per run.
+fn report_unknown(c: &mut ContainerRun, events: &mut Vec<KubeletEvent>) {
+    let Some(sh) = c.shell.as_ref() else { return };
+    for u in &sh.unknown {
+        let program = u.split(' ').next().unwrap_or("");
+        if super::command::is_server(program) {
+            continue; // a server: running until stopped is what it does
+        }
+        if !c.warned.contains(u) {
+            events.push(KubeletEvent {
+                type_: "Warning",
+                reason: "NotSimulated",
+                message: super::command::not_simulated(u),
+            });
+            c.warned.push(u.clone());
+        }
+    }
+    if sh.busy && !c.warned.iter().any(|w| w == "\0busy") {
+        events.push(KubeletEvent {
+            type_: "Warning",
+            reason: "NotSimulated",
+            message:
+                "klab stopped simulating a loop that never waits; the container runs until stopped"
+                    .into(),
+        });
+        c.warned.push("\0busy".into());
     }
 }
 
@@ -354,25 +572,24 @@ fn start(
     c: &mut ContainerRun,
     spec: &Container,
     at: SimTime,
-    images: &[ImageRule],
-    rng: &mut SimRng,
+    env: &mut RunEnv,
     run_id: u64,
     events: &mut Vec<KubeletEvent>,
 ) {
-    let plan = plan_for(spec, images, rng);
+    let plan = plan_for(spec, env.images, env.rng);
     let probe_delay = spec
         .readiness_probe
         .as_ref()
         .map(|p| SimDuration::from_secs(p.initial_delay_seconds.unwrap_or(0) as i64))
         .unwrap_or(SimDuration::ZERO);
     c.ready_at = Some(at + plan.ready_after.max(probe_delay));
-    c.state = RunState::Running {
-        since: at,
-        exit_at: plan.run_for.map(|d| at + d),
-        exit_code: plan.exit_code,
-    };
     c.run_id = run_id;
-    c.log.push_str(&plan.output);
+    c.warned.clear();
+    c.next_pid = 2;
+    c.forced_exit = None;
+    c.natural_exit = None;
+    // A new container: a fresh root filesystem from the image (volumes are kept).
+    env.files.prepare_container(&c.view, &c.image, at);
     events.push(KubeletEvent {
         type_: "Normal",
         reason: "Created",
@@ -390,96 +607,58 @@ fn start(
             message: w.clone(),
         });
     }
+    match &plan.program {
+        Some(program) => {
+            let (cmdline, positional) = match &program.invocation {
+                Invocation::Script { positional, .. } => (plan.cmdline.clone(), positional.clone()),
+                Invocation::Argv(_) => (plan.cmdline.clone(), Vec::new()),
+            };
+            let start = Start {
+                pid: 1,
+                ppid: 0,
+                cmdline,
+                mode: Mode::Main,
+                env: c.view.env.clone(),
+                cwd: c.view.cwd.clone(),
+                positional,
+                seed: program.seed,
+                started: at,
+            };
+            let machine = match &program.invocation {
+                Invocation::Script { script, .. } => Machine::script(script, start.clone())
+                    .unwrap_or_else(|_| Machine::argv(&[], start)),
+                Invocation::Argv(argv) => Machine::argv(argv, start),
+            };
+            c.shell = Some(ShellProcess::start(machine, at, env.files, &c.view));
+            c.pid1 = None;
+            c.state = RunState::Running {
+                since: at,
+                exit_at: None,
+                exit_code: 0,
+            };
+            // Output due at the start goes to the log at once.
+            sync_shell(c, at, env.files, events);
+        }
+        None => {
+            c.shell = None;
+            c.pid1 = Some(ProcInfo {
+                pid: 1,
+                ppid: 0,
+                cmdline: plan.cmdline.clone(),
+                started: at,
+            });
+            c.natural_exit = plan.run_for.map(|d| (at + d, plan.exit_code));
+            c.state = RunState::Running {
+                since: at,
+                exit_at: None,
+                exit_code: 0,
+            };
+            c.refresh();
+            c.log.push_str(&plan.output);
+        }
+    }
     c.plan = Some(plan);
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn crasher(secs: u32) -> Container {
-        Container {
-            name: "c".into(),
-            image: Some("busybox".into()),
-            command: Some(vec![
-                "sh".into(),
-                "-c".into(),
-                format!("sleep {secs}; exit 1"),
-            ]),
-            ..Default::default()
-        }
-    }
-
-    /// Restart instants of a container that crashes after 1s, under restartPolicy Always.
-    fn restart_times(crash_after: u32, until_secs: i64) -> Vec<i64> {
-        let spec = vec![crasher(crash_after)];
-        let mut sb = PodSandbox::new("u", "p", "default", "node-1", &spec, SimTime(0));
-        let mut rng = SimRng::new(0);
-        let mut starts = vec![];
-        let mut now = SimTime(0);
-        while now.0 <= until_secs * 1000 {
-            let (_, next) = sb.advance(now, RestartPolicy::Always, &spec, &[], &mut rng);
-            if let RunState::Running { since, .. } = sb.containers[0].state {
-                if starts.last() != Some(&since.secs()) {
-                    starts.push(since.secs());
-                }
-            }
-            match next {
-                Some(t) => now = t,
-                None => break,
-            }
-        }
-        starts
-    }
-
-    #[test]
-    fn crash_loop_restarts_immediately_then_10s_20s_40s_fact_82() {
-        // Started at 1s, crashes every 1s of running: restarts at 2 (immediate), then waits
-        // 10s after the crash at 3 → 13, 20s after 14 → 34, 40s after 35 → 75, 80s → 156.
-        assert_eq!(restart_times(1, 160), vec![1, 2, 13, 34, 75, 156]);
-    }
-
-    #[test]
-    fn crash_loop_backoff_caps_at_300s_fact_82() {
-        let times = restart_times(1, 3000);
-        let gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0] - 1).collect();
-        assert_eq!(&gaps[..8], &[0, 10, 20, 40, 80, 160, 300, 300]);
-    }
-
-    #[test]
-    fn backoff_resets_after_ten_minutes_of_running_fact_82() {
-        // Runs 700s each time: longer than 2 × 300s since the last restart, so every
-        // restart is immediate.
-        let times = restart_times(700, 3000);
-        let gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0] - 700).collect();
-        assert!(gaps.iter().all(|g| *g == 0), "{gaps:?}");
-    }
-
-    #[test]
-    fn never_policy_leaves_the_container_terminated() {
-        let spec = vec![crasher(5)];
-        let mut sb = PodSandbox::new("u", "p", "default", "node-1", &spec, SimTime(0));
-        let mut rng = SimRng::new(0);
-        sb.advance(SimTime(1000), RestartPolicy::Never, &spec, &[], &mut rng);
-        sb.advance(SimTime(6000), RestartPolicy::Never, &spec, &[], &mut rng);
-        assert!(sb.all_terminated());
-        assert_eq!(sb.containers[0].restart_count, 0);
-    }
-
-    #[test]
-    fn sleep_as_pid_1_ignores_sigterm_until_the_deadline_fact_85() {
-        let spec = vec![Container {
-            name: "c".into(),
-            command: Some(vec!["sleep".into(), "3600".into()]),
-            ..Default::default()
-        }];
-        let mut sb = PodSandbox::new("u", "p", "default", "node-1", &spec, SimTime(0));
-        let mut rng = SimRng::new(0);
-        sb.advance(SimTime(1000), RestartPolicy::Always, &spec, &[], &mut rng);
-        sb.begin_termination(SimTime(2000), SimTime(32000));
-        let (_, next) = sb.advance(SimTime(2000), RestartPolicy::Always, &spec, &[], &mut rng);
-        assert_eq!(next, Some(SimTime(32000)));
-        sb.advance(SimTime(32000), RestartPolicy::Always, &spec, &[], &mut rng);
-        assert!(matches!(&sb.containers[0].state, RunState::Terminated(t) if t.exit_code == 137));
-    }
-}
+mod tests;

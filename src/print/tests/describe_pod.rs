@@ -209,7 +209,8 @@ fn unscheduled_pod_shows_no_node_an_empty_ip_and_a_warning() {
         "default-scheduler",
     );
     advance_to(&mut w, 10);
-    // "IP:" keeps the padding of its column: kubectl prints trailing spaces there.
+    // "IP:" keeps the padding of its column: kubectl prints trailing spaces there. The
+    // tolerations are DefaultTolerationSeconds admission's, which every pod gets.
     let expected = "\
 Name:             pending
 Namespace:        default
@@ -234,7 +235,8 @@ Conditions:
 Volumes:         <none>
 QoS Class:       BestEffort
 Node-Selectors:  <none>
-Tolerations:     <none>
+Tolerations:     node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
 Events:
   Type     Reason            Age   From               Message
   ----     ------            ----  ----               -------
