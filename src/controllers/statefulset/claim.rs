@@ -31,35 +31,35 @@ fn adopt(world: &mut World, set: &Object, key: &ObjKey) -> Option<Arc<Object>> {
     world.store.get(key).cloned()
 }
 
-/// The pods this set controls after claiming: its own that still match, plus adopted
-/// orphans among `orphans` (keys the watch saw without a controller).
-pub fn pods(
+/// Whether a pod the set controls is still its own (`ClaimPods`' match): its labels match
+/// the selector and its name is `<set>-<n>`.
+pub fn keeps(set: &Object, sel: &Selector, pod: &Object) -> bool {
+    sel.matches(pod.labels()) && identity::is_member(set.name(), pod.name())
+}
+
+/// Releases a pod the set controls but no longer matches: its controller reference goes.
+pub fn release(world: &mut World, set: &Object, pod: &ObjKey) {
+    let uid = set.uid().to_string();
+    set_owner_refs(world, pod, |p| {
+        let refs = p.meta_mut().owner_references.get_or_insert_with(Vec::new);
+        refs.retain(|r| r.uid != uid);
+        if refs.is_empty() {
+            p.meta_mut().owner_references = None;
+        }
+    });
+}
+
+/// Adopts the orphans among `orphans` (keys the watch saw without a controller) that the
+/// set may claim: live pods in its namespace matching `keeps`. A set being deleted adopts
+/// nothing. Returns the adopted pods.
+pub fn adopt_pods(
     world: &mut World,
     set: &Object,
     sel: &Selector,
     orphans: &[ObjKey],
 ) -> Vec<Arc<Object>> {
-    let uid = set.uid().to_string();
-    let deleting = set.is_deleting();
-    let matches = |o: &Object| sel.matches(o.labels()) && identity::is_member(set.name(), o.name());
     let mut out = Vec::new();
-    for o in world.store.dependents(&uid) {
-        if o.kind() != Kind::Pod || !controlled_by(&o, &uid) {
-            continue;
-        }
-        if matches(&o) {
-            out.push(o);
-        } else if !deleting {
-            set_owner_refs(world, &o.key(), |p| {
-                let refs = p.meta_mut().owner_references.get_or_insert_with(Vec::new);
-                refs.retain(|r| r.uid != uid);
-                if refs.is_empty() {
-                    p.meta_mut().owner_references = None;
-                }
-            });
-        }
-    }
-    if deleting {
+    if set.is_deleting() {
         return out;
     }
     for key in orphans {
@@ -70,15 +70,23 @@ pub fn pods(
             && o.controller_ref().is_none()
             && !o.is_deleting()
             && o.namespace() == set.namespace()
-            && matches(&o);
+            && keeps(set, sel, &o);
         if adoptable {
-            if let Some(adopted) = adopt(world, set, key) {
-                out.push(adopted);
-            }
+            out.extend(adopt(world, set, key));
         }
     }
-    out.sort_by(|a, b| a.name().cmp(b.name()));
     out
+}
+
+/// The pods the store says the set controls and keeps (what the cache must agree with).
+pub fn controlled_pods(world: &World, set: &Object, sel: &Selector) -> Vec<Arc<Object>> {
+    let uid = set.uid();
+    world
+        .store
+        .dependents_of_kind(uid, Kind::Pod)
+        .into_iter()
+        .filter(|o| controlled_by(o, uid) && keeps(set, sel, o))
+        .collect()
 }
 
 /// `ListRevisions` + `adoptOrphanRevisions`: the set's revisions matching its selector,
@@ -92,9 +100,9 @@ pub fn revisions(
     let uid = set.uid().to_string();
     let mut out: Vec<Arc<Object>> = world
         .store
-        .dependents(&uid)
+        .dependents_of_kind(&uid, Kind::ControllerRevision)
         .into_iter()
-        .filter(|o| o.kind() == Kind::ControllerRevision && controlled_by(o, &uid))
+        .filter(|o| controlled_by(o, &uid))
         .filter(|o| sel.matches(o.labels()))
         .collect();
     if set.is_deleting() {

@@ -8,7 +8,7 @@
 
 /// A pod's phase; a pod the API server has not reported on yet counts as Pending (the
 /// API server sets Pending on creation).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Phase {
     Pending,
     Running,
@@ -40,8 +40,11 @@ pub struct PodState {
     pub available: bool,
     /// `deletionTimestamp` is set.
     pub terminating: bool,
-    /// The `controller-revision-hash` label: the full revision name (T5).
-    pub revision: String,
+    /// Its `controller-revision-hash` label (the full revision name, T5) names the update
+    /// revision.
+    pub at_update: bool,
+    /// … names the current revision (both when they are the same).
+    pub at_current: bool,
     /// `identityMatches`: the `statefulset.kubernetes.io/pod-name` label is the pod's name.
     pub identity_ok: bool,
 }
@@ -179,7 +182,7 @@ enum Slot<'a> {
     Missing {
         ordinal: i32,
         which: Revision,
-        revision: String,
+        at_update: bool,
     },
 }
 
@@ -193,10 +196,10 @@ impl Slot<'_> {
     fn healthy(&self) -> bool {
         matches!(self, Slot::Pod(p) if p.healthy())
     }
-    fn revision(&self) -> &str {
+    fn at_update(&self) -> bool {
         match self {
-            Slot::Pod(p) => &p.revision,
-            Slot::Missing { revision, .. } => revision,
+            Slot::Pod(p) => p.at_update,
+            Slot::Missing { at_update, .. } => *at_update,
         }
     }
     fn terminating(&self) -> bool {
@@ -277,19 +280,16 @@ pub fn decide(set: &SetView, pods: &[PodState], claims: &dyn Claims) -> Plan {
             None => {
                 let ordinal = set.start + i as i32;
                 let which = revision_for_new_pod(set, ordinal);
-                let revision = match which {
-                    Revision::Current => set.current_revision.clone(),
-                    Revision::Update => set.update_revision.clone(),
-                };
                 Slot::Missing {
                     ordinal,
                     which,
-                    revision,
+                    at_update: which == Revision::Update
+                        || set.current_revision == set.update_revision,
                 }
             }
         })
         .collect();
-    condemned.sort_by(|a, b| b.ordinal.cmp(&a.ordinal));
+    condemned.sort_by_key(|p| std::cmp::Reverse(p.ordinal));
 
     // The first unhealthy pod: the lowest unhealthy replica, else the lowest unhealthy
     // condemned pod (fact 55).
@@ -356,7 +356,7 @@ pub fn decide(set: &SetView, pods: &[PodState], claims: &dyn Claims) -> Plan {
     let update_min = set.partition.unwrap_or(0).max(0) as usize;
     for target in (update_min..replicas.len()).rev() {
         let slot = &replicas[target];
-        if slot.revision() != set.update_revision && !slot.terminating() {
+        if !slot.at_update() && !slot.terminating() {
             actions.push(Action::Delete {
                 ordinal: slot.ordinal(),
                 reason: DeleteReason::Update,

@@ -9,7 +9,6 @@ use crate::world::World;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// `getPatch`: `{"spec":{"template":{…,"$patch":"replace"}}}`, keys sorted as Go marshals
@@ -54,18 +53,19 @@ pub struct Revisions {
 /// set's template; else an older one holding it, renumbered to the next revision (a
 /// rollback reuses it, T6); else a new one. The current revision is the one
 /// `status.currentRevision` names, or the update revision when there is none.
+/// `data` is `patch(set)`.
 pub fn resolve(
     world: &mut World,
     set_obj: &Object,
     listed: &[Arc<Object>],
+    data: &Value,
 ) -> Result<Revisions, ApiError> {
     let set = set_obj.stateful_set().expect("a StatefulSet");
     let status = set.status.as_ref();
     let mut collision_count = status.and_then(|s| s.collision_count).unwrap_or(0);
-    let data = patch(set);
     let next = cr::next_revision(listed);
-    let newest_holds = listed.last().is_some_and(|r| cr::holds(r, &data));
-    let equal = listed.iter().rev().find(|r| cr::holds(r, &data)).cloned();
+    let newest_holds = listed.last().is_some_and(|r| cr::holds(r, data));
+    let equal = listed.iter().rev().find(|r| cr::holds(r, data)).cloned();
     let update = match equal {
         Some(r) if newest_holds => r,
         Some(r) => cr::set_revision_number(world, &r, next)?,
@@ -79,7 +79,7 @@ pub fn resolve(
                 set_obj,
                 template_labels,
                 set.metadata.annotations.as_ref(),
-                data,
+                data.clone(),
                 next,
                 collision_count,
             );
@@ -101,12 +101,7 @@ pub fn resolve(
 
 /// `truncateHistory`: beyond `revisionHistoryLimit`, the lowest non-live revisions go.
 /// Live are the current and update revisions and every revision a pod carries (fact 41).
-pub fn truncate(
-    world: &mut World,
-    set: &StatefulSet,
-    listed: &[Arc<Object>],
-    live: &BTreeSet<&str>,
-) {
+pub fn truncate(world: &mut World, set: &StatefulSet, listed: &[Arc<Object>], live: &[&str]) {
     let limit = set
         .spec
         .as_ref()
@@ -115,7 +110,10 @@ pub fn truncate(
     if limit < 0 {
         return;
     }
-    let history: Vec<&Arc<Object>> = listed.iter().filter(|r| !live.contains(r.name())).collect();
+    let history: Vec<&Arc<Object>> = listed
+        .iter()
+        .filter(|r| !live.contains(&r.name()))
+        .collect();
     let excess = history.len().saturating_sub(limit as usize);
     let now = world.now;
     for r in history.into_iter().take(excess) {

@@ -41,15 +41,29 @@ pub fn is_member(set: &str, pod: &str) -> bool {
 
 /// `identityMatches`.
 pub fn identity_matches(set: &Object, pod: &Object) -> bool {
-    match parent_and_ordinal(pod.name()) {
-        Some((parent, ordinal)) => {
-            ordinal >= 0
-                && parent == set.name()
-                && pod.namespace() == set.namespace()
-                && pod.labels().get(LABEL_POD_NAME).map(String::as_str) == Some(pod.name())
-        }
-        None => false,
-    }
+    parent_and_ordinal(pod.name())
+        .is_some_and(|(parent, ordinal)| identity_matches_parsed(set, pod, parent, ordinal))
+}
+
+/// `identityMatches` for a pod whose name is already parsed: the name is exactly
+/// `getPodName` (no leading zeros), in the set's namespace, with the pod-name label.
+pub fn identity_matches_parsed(set: &Object, pod: &Object, parent: &str, ordinal: i32) -> bool {
+    identity_matches_named(set.name(), set.namespace(), pod, parent, ordinal)
+}
+
+pub fn identity_matches_named(
+    set: &str,
+    namespace: &str,
+    pod: &Object,
+    parent: &str,
+    ordinal: i32,
+) -> bool {
+    let digits = &pod.name()[parent.len() + 1..];
+    ordinal >= 0
+        && parent == set
+        && (digits == "0" || !digits.starts_with('0'))
+        && pod.namespace() == namespace
+        && pod.labels().get(LABEL_POD_NAME).map(String::as_str) == Some(pod.name())
 }
 
 /// `updateIdentity`'s labels: the pod-name and pod-index labels.

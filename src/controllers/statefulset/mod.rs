@@ -7,6 +7,7 @@
 //! owning set. `reconcile` is one sync: claim pods and revisions, resolve the current and
 //! update revisions, `decide::decide`, apply its actions, write the status, trim history.
 
+pub mod cache;
 pub mod claim;
 pub mod decide;
 pub mod history;
@@ -23,7 +24,8 @@ use super::Controller;
 use crate::api::{Kind, ObjKey, Object};
 use crate::store::{ApiError, WatchEvent, WatchType};
 use crate::world::World;
-use std::collections::{BTreeMap, BTreeSet};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The component events are recorded under.
 pub const NAME: &str = "statefulset-controller";
@@ -38,6 +40,12 @@ pub struct StatefulSetController {
     orphan_revisions: Orphans,
     /// Availability wake-ups already set (minReadySeconds), so a sync does not set them twice.
     wakes: BTreeSet<(crate::sim::SimTime, ObjKey)>,
+    /// The pods of each set, as the watch reported them.
+    cache: cache::PodCache,
+    /// The set's own status writes that a sync would not read back (`sync::Outcome`).
+    quiet_writes: HashMap<ObjKey, String>,
+    /// `history::patch` by set, for the generation it was computed at.
+    patches: HashMap<ObjKey, (String, i64, Value)>,
 }
 
 /// The parent set a pod name (`<set>-<n>`) or revision name (`<set>-<hash>`) points at.
@@ -122,14 +130,26 @@ impl Controller for StatefulSetController {
         let obj = &change.object;
         match obj.kind() {
             Kind::StatefulSet => {
+                let key = change.key();
                 if change.kind == WatchType::Deleted {
-                    self.wakes.retain(|(_, k)| *k != change.key());
+                    self.wakes.retain(|(_, k)| *k != key);
+                    self.quiet_writes.remove(&key);
+                    self.patches.remove(&key);
+                } else if let Some(rv) = self.quiet_writes.remove(&key) {
+                    if obj.meta().resource_version.as_ref() == Some(&rv) {
+                        return;
+                    }
                 }
-                out.push(change.key());
+                out.push(key);
             }
             Kind::Pod => {
                 track_orphan(&mut self.orphan_pods, change);
-                out.extend(owning_set(obj));
+                // Only changes to what a sync reads requeue the set (not binding, container
+                // states or IPs): saves work, never changes a decision.
+                out.extend(self.cache.observe(change));
+                if obj.controller_ref().is_none() {
+                    out.extend(owning_set(obj));
+                }
             }
             Kind::ControllerRevision => {
                 track_orphan(&mut self.orphan_revisions, change);
@@ -156,10 +176,32 @@ impl Controller for StatefulSetController {
         }
         let orphan_pods = orphan_keys(&self.orphan_pods, Kind::Pod, &obj);
         let orphan_revisions = orphan_keys(&self.orphan_revisions, Kind::ControllerRevision, &obj);
-        let wake = sync::sync(world, &obj, &orphan_pods, &orphan_revisions);
+        let generation = obj.meta().generation.unwrap_or(0);
+        let fresh = self
+            .patches
+            .get(key)
+            .is_some_and(|(uid, g, _)| uid == obj.uid() && *g == generation);
+        if !fresh {
+            let set = obj.stateful_set().expect("a StatefulSet");
+            let patch = history::patch(set);
+            self.patches
+                .insert(key.clone(), (obj.uid().to_string(), generation, patch));
+        }
+        let patch = &self.patches[key].2;
+        let outcome = sync::sync(
+            world,
+            &obj,
+            &self.cache,
+            &orphan_pods,
+            &orphan_revisions,
+            patch,
+        );
+        if let Some(rv) = outcome.quiet_write {
+            self.quiet_writes.insert(key.clone(), rv);
+        }
         let now = world.now;
         self.wakes.retain(|(t, _)| *t > now);
-        if let Some(at) = wake {
+        if let Some(at) = outcome.wake {
             if self.wakes.insert((at, key.clone())) {
                 world.wake(at, crate::sim::TimerClass::Work, NAME, key.clone());
             }

@@ -20,7 +20,7 @@ pub struct Counts {
     pub updated: i32,
 }
 
-pub fn count(pods: &[PodState], current_revision: &str, update_revision: &str) -> Counts {
+pub fn count(pods: &[PodState]) -> Counts {
     let mut c = Counts::default();
     for p in pods.iter().filter(|p| p.ordinal >= 0) {
         c.replicas += 1;
@@ -31,12 +31,8 @@ pub fn count(pods: &[PodState], current_revision: &str, update_revision: &str) -
             }
         }
         if !p.terminating {
-            if p.revision == current_revision {
-                c.current += 1;
-            }
-            if p.revision == update_revision {
-                c.updated += 1;
-            }
+            c.current += i32::from(p.at_current);
+            c.updated += i32::from(p.at_update);
         }
     }
     c
@@ -136,7 +132,8 @@ mod tests {
             ready,
             available,
             terminating,
-            revision: rev.into(),
+            at_update: rev == "web-new",
+            at_current: rev == "web-old",
             identity_ok: true,
         }
     }
@@ -161,7 +158,7 @@ mod tests {
             pod(1, "web-new", true, false, false),
             pod(2, "web-old", true, true, true),
         ];
-        let c = count(&pods, "web-old", "web-new");
+        let c = count(&pods);
         assert_eq!(
             c,
             Counts {

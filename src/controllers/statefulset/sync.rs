@@ -3,6 +3,7 @@
 //! `stateful_pod_control.go` `CreateStatefulPod`/`DeleteStatefulPod`/`UpdateStatefulPod`,
 //! `recordPodEvent`): read the store, decide, apply, write the status, trim the history.
 
+use super::cache::{Entry, PodCache};
 use super::decide::{
     self, Action, ClaimCheck, Claims, DeleteReason, Phase, PodState, Revision, SetView, Strategy,
 };
@@ -17,7 +18,8 @@ use crate::store::DeleteOptions;
 use crate::world::World;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{Pod, PodCondition, PodTemplateSpec};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 fn ready_condition(pod: &Pod) -> Option<&PodCondition> {
@@ -46,22 +48,30 @@ fn available(pod: &Pod, min_ready: i32, now: SimTime) -> bool {
 }
 
 /// What `decide` needs of one pod; `None` when its name has no ordinal.
-pub fn pod_state(set: &Object, obj: &Object, min_ready: i32, now: SimTime) -> Option<PodState> {
+pub fn pod_state(
+    set: &Object,
+    obj: &Object,
+    revs: &Revisions,
+    min_ready: i32,
+    now: SimTime,
+) -> Option<PodState> {
     let pod = obj.pod()?;
-    let (_, ordinal) = identity::parent_and_ordinal(obj.name())?;
+    let (parent, ordinal) = identity::parent_and_ordinal(obj.name())?;
     let ready = ready_condition(pod).is_some_and(|c| c.status == "True");
+    let revision = obj
+        .labels()
+        .get(identity::LABEL_REVISION)
+        .map(String::as_str)
+        .unwrap_or("");
     Some(PodState {
         ordinal,
         phase: Phase::parse(pod.status.as_ref().and_then(|s| s.phase.as_deref())),
         ready,
         available: available(pod, min_ready, now),
         terminating: obj.is_deleting(),
-        revision: obj
-            .labels()
-            .get(identity::LABEL_REVISION)
-            .cloned()
-            .unwrap_or_default(),
-        identity_ok: identity::identity_matches(set, obj),
+        at_update: revision == revs.update.name(),
+        at_current: revision == revs.current.name(),
+        identity_ok: identity::identity_matches_parsed(set, obj, parent, ordinal),
     })
 }
 
@@ -127,34 +137,107 @@ impl Claims for NoClaims {
     }
 }
 
-/// One sync. Returns when to look again for a pod to become available (minReadySeconds).
+/// What a sync leaves for the controller.
+#[derive(Default)]
+pub struct Outcome {
+    /// When to look again for a pod to become available (minReadySeconds).
+    pub wake: Option<SimTime>,
+    /// The resourceVersion of a status write that changed nothing a sync reads back
+    /// (currentRevision, currentReplicas, collisionCount): its watch event needs no sync.
+    pub quiet_write: Option<String>,
+}
+
+/// A fingerprint of the selector, so pods remember whether they matched it.
+fn selector_fingerprint(sel: &Selector) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{sel:?}").hash(&mut h);
+    h.finish()
+}
+
+/// `decide`'s view of a cached pod.
+fn entry_state(e: &Entry, current: u32, update: u32, min_ready: i32, now: SimTime) -> PodState {
+    let available = e.ready
+        && (min_ready <= 0
+            || e.ready_since
+                .is_some_and(|t| t + SimDuration::from_secs(min_ready as i64) < now));
+    PodState {
+        ordinal: e.ordinal.unwrap_or(-1),
+        phase: e.phase,
+        ready: e.ready,
+        available,
+        terminating: e.terminating,
+        at_update: e.revision == update,
+        at_current: e.revision == current,
+        identity_ok: e.identity_ok,
+    }
+}
+
+/// One sync. `cache` holds the set's pods as the watch reported them; `patch` is
+/// `history::patch` of the set.
 pub fn sync(
     world: &mut World,
     obj: &Object,
+    cache: &PodCache,
     orphan_pods: &[ObjKey],
     orphan_revisions: &[ObjKey],
-) -> Option<SimTime> {
-    let set = obj.stateful_set()?;
-    let spec = set.spec.as_ref()?;
+    patch: &serde_json::Value,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    let Some(set) = obj.stateful_set() else {
+        return outcome;
+    };
+    let Some(spec) = set.spec.as_ref() else {
+        return outcome;
+    };
     // A selector that does not parse is a non-transient error: nothing to do.
-    let sel = Selector::from_label_selector(&spec.selector).ok()?;
+    let Ok(sel) = Selector::from_label_selector(&spec.selector) else {
+        return outcome;
+    };
     let mut listed = claim::revisions(world, obj, &sel, orphan_revisions);
     cr::sort_revisions(&mut listed);
-    let pods = claim::pods(world, obj, &sel, orphan_pods);
-    let revs = history::resolve(world, obj, &listed).ok()?;
+
+    // ClaimPods: the cached pods that still match are kept, the others released; orphans
+    // are adopted.
+    let fp = selector_fingerprint(&sel);
+    let mut kept: Vec<&Entry> = Vec::new();
+    for e in cache.pods(obj.uid()) {
+        if e.member && e.matches(fp, &sel) {
+            kept.push(e);
+        } else if !obj.is_deleting() {
+            claim::release(world, obj, &e.obj.key());
+        }
+    }
+    #[cfg(debug_assertions)]
+    verify_cache(world, obj, &sel, &kept);
+    let adopted = claim::adopt_pods(world, obj, &sel, orphan_pods);
+    let Ok(revs) = history::resolve(world, obj, &listed, patch) else {
+        return outcome;
+    };
 
     let now = world.now;
     let min_ready = spec.min_ready_seconds.unwrap_or(0);
-    let states: Vec<PodState> = pods
+    let (current_id, update_id) = (
+        cache.revisions.id(revs.current.name()),
+        cache.revisions.id(revs.update.name()),
+    );
+    let mut states: Vec<PodState> = kept
         .iter()
-        .filter_map(|p| pod_state(obj, p, min_ready, now))
+        .filter(|e| e.ordinal.is_some())
+        .map(|e| entry_state(e, current_id, update_id, min_ready, now))
         .collect();
+    states.extend(
+        adopted
+            .iter()
+            .filter_map(|p| pod_state(obj, p, &revs, min_ready, now)),
+    );
     let view = set_view(obj, set, &revs);
     let plan = if storage::templates(set).is_empty() {
         decide::decide(&view, &states, &NoClaims)
     } else {
-        let uids = pods
+        let uids = kept
             .iter()
+            .map(|e| &e.obj)
+            .chain(adopted.iter())
             .filter_map(|p| Some((identity::parent_and_ordinal(p.name())?.1, p.uid())))
             .collect();
         let reader = ClaimReader {
@@ -165,7 +248,7 @@ pub fn sync(
         };
         decide::decide(&view, &states, &reader)
     };
-    let counts = status::count(&states, &view.current_revision, &view.update_revision);
+    let counts = status::count(&states);
 
     let mut apply = Apply {
         world,
@@ -189,39 +272,91 @@ pub fn sync(
         spec_replicas: view.replicas,
     });
     if status::inconsistent(set.status.as_ref(), &new_status) && status::valid(&new_status) {
-        let _ = world.store.modify(&obj.key(), now, |o| {
+        let old = set.status.clone().unwrap_or_default();
+        // currentReplicas is read back only with a nil rollingUpdate (placeholder revisions).
+        let read_back = old.current_revision != new_status.current_revision
+            || old.collision_count.unwrap_or(0) != new_status.collision_count.unwrap_or(0)
+            || (view.partition.is_none()
+                && old.current_replicas.unwrap_or(0) != new_status.current_replicas.unwrap_or(0));
+        let key = obj.key();
+        let _ = world.store.modify(&key, now, |o| {
             if let Some(s) = o.stateful_set_mut() {
                 s.status = Some(new_status);
             }
         });
+        if !read_back {
+            outcome.quiet_write = world
+                .store
+                .get(&key)
+                .and_then(|o| o.meta().resource_version.clone());
+        }
     }
 
-    let mut live: BTreeSet<&str> = BTreeSet::new();
-    live.insert(revs.current.name());
-    live.insert(revs.update.name());
-    for p in &pods {
-        live.insert(
-            p.labels()
-                .get(identity::LABEL_REVISION)
-                .map(String::as_str)
-                .unwrap_or(""),
-        );
+    // Live revisions: a handful of distinct names, however many pods carry them.
+    let mut live: Vec<&str> = vec![revs.current.name(), revs.update.name()];
+    let mut ids: Vec<u32> = Vec::new();
+    for e in &kept {
+        if !ids.contains(&e.revision) {
+            ids.push(e.revision);
+        }
+    }
+    let labels = adopted.iter().map(|p| {
+        p.labels()
+            .get(identity::LABEL_REVISION)
+            .map(String::as_str)
+            .unwrap_or("")
+    });
+    for r in ids.iter().map(|id| cache.revisions.name(*id)).chain(labels) {
+        if !live.contains(&r) {
+            live.push(r);
+        }
     }
     history::truncate(world, set, &listed, &live);
 
     // A Ready pod becomes available minReadySeconds later, with nothing else changing:
     // look again then (the controller requeues itself after minReadySeconds + 1s).
     if min_ready > 0 {
-        return pods
-            .iter()
-            .filter_map(|p| p.pod())
-            .filter(|p| !available(p, min_ready, now))
-            .filter_map(ready_since)
+        let since = kept.iter().filter_map(|e| e.ready_since).chain(
+            adopted
+                .iter()
+                .filter_map(|p| p.pod())
+                .filter_map(ready_since),
+        );
+        outcome.wake = since
             .map(|t| t + SimDuration::from_secs(min_ready as i64 + 1))
             .filter(|t| *t > now)
             .min();
     }
-    None
+    outcome
+}
+
+/// Debug builds: the cache says exactly what the store says about the set's pods.
+#[cfg(debug_assertions)]
+fn verify_cache(world: &World, obj: &Object, sel: &Selector, kept: &[&Entry]) {
+    let from_store: Vec<(String, String)> = claim::controlled_pods(world, obj, sel)
+        .iter()
+        .map(|p| {
+            (
+                p.name().to_string(),
+                p.meta().resource_version.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let from_cache: Vec<(String, String)> = kept
+        .iter()
+        .map(|e| {
+            (
+                e.obj.name().to_string(),
+                e.obj.meta().resource_version.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        from_cache,
+        from_store,
+        "the pod cache of {} drifted",
+        obj.name()
+    );
 }
 
 /// Applies `decide`'s actions through the store, with the controller's events.
