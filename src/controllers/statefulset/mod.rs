@@ -7,6 +7,7 @@
 //! owning set. `reconcile` is one sync: claim pods and revisions, resolve the current and
 //! update revisions, `decide::decide`, apply its actions, write the status, trim history.
 
+mod apply;
 pub mod cache;
 pub mod claim;
 pub mod decide;
