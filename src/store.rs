@@ -318,6 +318,7 @@ impl Store {
         meta.deletion_timestamp = None;
         meta.deletion_grace_period_seconds = None;
         meta.generation = has_generation(kind).then_some(1);
+        crate::api::strategy::prepare_for_create(&mut obj);
         Ok(self.commit(None, obj, now))
     }
 

@@ -2,12 +2,14 @@
 //! manifests in (decode, defaults, validation), label selectors and quantities.
 
 pub mod defaults;
+pub mod job_selector;
 pub mod kinds;
 pub mod manifest;
 pub mod names;
 pub mod object;
 pub mod quantity;
 pub mod selector;
+pub mod strategy;
 pub mod validation;
 
 pub use kinds::Kind;

@@ -9,12 +9,14 @@ use crate::world::World;
 pub mod admission;
 pub mod gc;
 pub mod history;
+pub mod job;
 pub mod kubelet;
 pub mod nodelifecycle;
 pub mod podgc;
 pub mod scheduler;
 pub mod statefulset;
 pub mod tainteviction;
+pub mod ttl;
 pub mod volume;
 
 pub trait Controller {
@@ -33,6 +35,8 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(scheduler::Scheduler::default()),
         Box::new(kubelet::Kubelet),
         Box::new(gc::GarbageCollector),
+        Box::new(job::JobController::default()),
+        Box::new(ttl::TtlAfterFinished::default()),
         Box::new(volume::VolumeController),
         Box::new(nodelifecycle::NodeLifecycle),
         Box::new(tainteviction::TaintEviction::default()),
