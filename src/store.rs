@@ -8,7 +8,7 @@ use crate::api::object::{ObjKey, Object};
 use crate::api::Kind;
 use crate::sim::{SimRng, SimTime};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
@@ -145,10 +145,10 @@ fn has_generation(kind: Kind) -> bool {
 pub struct Store {
     objects: BTreeMap<Kind, BTreeMap<(String, String), Arc<Object>>>,
     by_uid: HashMap<String, ObjKey>,
-    /// owner uid → dependents.
-    by_owner: HashMap<String, BTreeSet<ObjKey>>,
+    /// owner uid → dependents (the objects themselves, so listing them needs no lookups).
+    by_owner: HashMap<String, BTreeMap<ObjKey, Arc<Object>>>,
     /// node name → pods bound to it.
-    by_node: HashMap<String, BTreeSet<ObjKey>>,
+    by_node: HashMap<String, BTreeMap<ObjKey, Arc<Object>>>,
     resource_version: u64,
     log: Vec<WatchEvent>,
     /// Absolute index of `log[0]`; cursors are absolute so the log can be trimmed.
@@ -211,9 +211,23 @@ impl Store {
     pub fn dependents(&self, owner_uid: &str) -> Vec<Arc<Object>> {
         self.by_owner
             .get(owner_uid)
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Dependents of one kind, in key order (a range of the owner index, not a scan of it).
+    pub fn dependents_of_kind(&self, owner_uid: &str, kind: Kind) -> Vec<Arc<Object>> {
+        let start = ObjKey {
+            kind,
+            namespace: String::new(),
+            name: String::new(),
+        };
+        self.by_owner
+            .get(owner_uid)
             .into_iter()
-            .flatten()
-            .filter_map(|k| self.get(k).cloned())
+            .flat_map(|m| m.range(start.clone()..))
+            .take_while(|(k, _)| k.kind == kind)
+            .map(|(_, o)| o.clone())
             .collect()
     }
 
@@ -221,10 +235,8 @@ impl Store {
     pub fn pods_on_node(&self, node: &str) -> Vec<Arc<Object>> {
         self.by_node
             .get(node)
-            .into_iter()
-            .flatten()
-            .filter_map(|k| self.get(k).cloned())
-            .collect()
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
     }
 
     pub fn resource_version(&self) -> u64 {
@@ -519,19 +531,19 @@ impl Store {
         obj
     }
 
-    fn index(&mut self, obj: &Object, key: &ObjKey) {
+    fn index(&mut self, obj: &Arc<Object>, key: &ObjKey) {
         self.by_uid.insert(obj.uid().to_string(), key.clone());
         for r in obj.owner_references() {
             self.by_owner
                 .entry(r.uid.clone())
                 .or_default()
-                .insert(key.clone());
+                .insert(key.clone(), obj.clone());
         }
         if let Some(node) = pod_node(obj) {
             self.by_node
                 .entry(node.to_string())
                 .or_default()
-                .insert(key.clone());
+                .insert(key.clone(), obj.clone());
         }
     }
 

@@ -627,13 +627,13 @@ fn the_first_edition_cronjob_container_succeeds_about_half_the_time_by_seed() {
 }
 
 fn owner_and_pods(c: &mut Cluster, command: &[&str]) -> (ObjKey, Vec<ObjKey>) {
-    let sts: k8s_openapi::api::apps::v1::StatefulSet = serde_json::from_value(json!({
+    // A Service owns the pods: no controller acts on it (a StatefulSet would release pods
+    // not named `<set>-<n>`, as Kubernetes' does).
+    let svc: k8s_openapi::api::core::v1::Service = serde_json::from_value(json!({
         "metadata": {"name": "owner", "namespace": "default"},
-        "spec": {"selector": {"matchLabels": {"app": "x"}}, "serviceName": "x",
-                 "template": {"metadata": {"labels": {"app": "x"}}, "spec": {"containers": [{"name": "c", "image": "busybox"}]}}},
     }))
     .unwrap();
-    let owner = c.world.create(Object::StatefulSet(sts)).unwrap();
+    let owner = c.world.create(Object::Service(svc)).unwrap();
     let mut keys = Vec::new();
     for i in 0..2 {
         let mut p = pod(

@@ -10,11 +10,13 @@ pub mod admission;
 pub mod cronjob;
 pub mod daemonset;
 pub mod gc;
+pub mod history;
 pub mod job;
 pub mod kubelet;
 pub mod nodelifecycle;
 pub mod podgc;
 pub mod scheduler;
+pub mod statefulset;
 pub mod tainteviction;
 pub mod ttl;
 pub mod volume;
@@ -43,5 +45,6 @@ pub fn all() -> Vec<Box<dyn Controller>> {
         Box::new(nodelifecycle::NodeLifecycle),
         Box::new(tainteviction::TaintEviction::default()),
         Box::new(podgc::PodGc::default()),
+        Box::new(statefulset::StatefulSetController::default()),
     ]
 }
