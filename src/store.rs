@@ -505,9 +505,10 @@ impl Store {
         obj.meta_mut().resource_version = Some(self.resource_version.to_string());
         let key = obj.key();
         let obj = Arc::new(obj);
-        // Most writes are status updates: re-index only when what the indexes hold changed.
+        // Most writes are status updates: when the index keys are unchanged, only the
+        // objects the indexes hold are swapped for the new version.
         match old {
-            Some(old) if same_index_entries(old, &obj) => {}
+            Some(old) if same_index_entries(old, &obj) => self.refresh_index(&obj, &key),
             Some(old) => {
                 self.unindex(old, &key);
                 self.index(&obj, &key);
@@ -529,6 +530,21 @@ impl Store {
             object: obj.clone(),
         });
         obj
+    }
+
+    /// Points the owner and node indexes at the new version of an object whose index keys
+    /// did not change.
+    fn refresh_index(&mut self, obj: &Arc<Object>, key: &ObjKey) {
+        for r in obj.owner_references() {
+            if let Some(slot) = self.by_owner.get_mut(&r.uid).and_then(|m| m.get_mut(key)) {
+                *slot = obj.clone();
+            }
+        }
+        if let Some(node) = pod_node(obj) {
+            if let Some(slot) = self.by_node.get_mut(node).and_then(|m| m.get_mut(key)) {
+                *slot = obj.clone();
+            }
+        }
     }
 
     fn index(&mut self, obj: &Arc<Object>, key: &ObjKey) {
@@ -618,6 +634,27 @@ mod tests {
             }),
             status: None,
         })
+    }
+
+    #[test]
+    fn indexes_serve_the_latest_version_after_a_status_only_write() {
+        use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+        let mut s = Store::new();
+        let mut rng = SimRng::new(0);
+        let mut p = pod("a", Some("node-1"));
+        p.meta_mut().owner_references = Some(vec![OwnerReference {
+            uid: "owner-uid".into(),
+            name: "owner".into(),
+            ..Default::default()
+        }]);
+        let key = s.create(p, SimTime(0), &mut rng).unwrap().key();
+        s.modify(&key, SimTime(0), |o| {
+            o.pod_mut().unwrap().status = Some(Default::default());
+        })
+        .unwrap();
+        let latest = s.get(&key).unwrap().clone();
+        assert_eq!(*s.dependents("owner-uid")[0], *latest);
+        assert_eq!(*s.pods_on_node("node-1")[0], *latest);
     }
 
     #[test]
