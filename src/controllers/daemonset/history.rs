@@ -20,64 +20,7 @@ use k8s_openapi::apimachinery::pkg::runtime::RawExtension;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 
-/// `k8s.io/apimachinery/pkg/util/rand` `alphanums`: no vowels, no 0/1/3.
-const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-
-/// `rand.SafeEncodeString`: each character maps to `alphanums[c % 27]`; for the decimal
-/// digits of a hash that is `0→4 1→5 … 5→9 6→b 7→c 8→d 9→f` (fact 39).
-pub fn safe_encode_string(s: &str) -> String {
-    s.chars()
-        .map(|c| ALPHANUMS[(c as usize) % ALPHANUMS.len()] as char)
-        .collect()
-}
-
-/// FNV-32a (`hash/fnv.New32a`).
-fn fnv32a(bytes: impl IntoIterator<Item = u8>) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in bytes {
-        h ^= b as u32;
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
-}
-
-/// Go's `json.Marshal` of a typed object through `map[string]interface{}`: keys sorted at
-/// every level.
-fn sorted(v: Value) -> Value {
-    match v {
-        Value::Object(m) => {
-            let mut entries: Vec<(String, Value)> = m.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
-        }
-        Value::Array(a) => Value::Array(a.into_iter().map(sorted).collect()),
-        other => other,
-    }
-}
-
-/// The template as Go marshals its typed struct: `metadata.creationTimestamp: null` and
-/// every container's `resources: {}` are always present there.
-fn template_json(template: &PodTemplateSpec) -> Value {
-    let mut v = serde_json::to_value(template).unwrap_or(Value::Null);
-    if let Value::Object(m) = &mut v {
-        let meta = m
-            .entry("metadata")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(meta) = meta {
-            meta.entry("creationTimestamp").or_insert(Value::Null);
-        }
-        let spec = m.entry("spec").or_insert_with(|| Value::Object(Map::new()));
-        for list in ["containers", "initContainers"] {
-            if let Some(Value::Array(cs)) = spec.get_mut(list) {
-                for c in cs.iter_mut().filter_map(Value::as_object_mut) {
-                    c.entry("resources")
-                        .or_insert_with(|| Value::Object(Map::new()));
-                }
-            }
-        }
-    }
-    sorted(v)
-}
+use crate::controllers::history::{fnv32a, safe_encode_string, sorted, template_json};
 
 /// `controller.ComputeHash(&template, collisionCount)`.
 pub fn template_hash(template: &PodTemplateSpec, collision_count: Option<i32>) -> String {
@@ -89,7 +32,7 @@ pub fn template_hash(template: &PodTemplateSpec, collision_count: Option<i32>) -
         buf[..4].copy_from_slice(&(c as u32).to_le_bytes());
         bytes.extend_from_slice(&buf);
     }
-    safe_encode_string(&fnv32a(bytes).to_string())
+    safe_encode_string(&fnv32a(&bytes).to_string())
 }
 
 /// `getPatch`: `{"spec":{"template":{…,"$patch":"replace"}}}`, keys sorted (fact 37).
@@ -375,9 +318,9 @@ mod tests {
 
     #[test]
     fn fnv32a_matches_the_reference_vectors() {
-        assert_eq!(fnv32a(*b""), 0x811c9dc5);
-        assert_eq!(fnv32a(*b"a"), 0xe40c292c);
-        assert_eq!(fnv32a(*b"foobar"), 0xbf9cf968);
+        assert_eq!(fnv32a(b""), 0x811c9dc5);
+        assert_eq!(fnv32a(b"a"), 0xe40c292c);
+        assert_eq!(fnv32a(b"foobar"), 0xbf9cf968);
     }
 
     #[test]
