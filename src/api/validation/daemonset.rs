@@ -67,24 +67,11 @@ fn spec(spec: &DaemonSetSpec, path: &Path) -> ErrorList {
         ));
     }
     errs.extend(pod::template(&spec.template, &path.child("template")));
-    let template_spec = spec.template.spec.clone().unwrap_or_default();
-    let restart = template_spec.restart_policy.as_deref().unwrap_or("");
-    if restart != "Always" {
-        errs.push(field::not_supported(
-            &path.child("template").child("spec").child("restartPolicy"),
-            Value::str(restart),
-            &["Always"],
-        ));
-    }
-    if template_spec.active_deadline_seconds.is_some() {
-        errs.push(field::forbidden(
-            &path
-                .child("template")
-                .child("spec")
-                .child("activeDeadlineSeconds"),
-            "activeDeadlineSeconds in DaemonSet is not Supported",
-        ));
-    }
+    errs.extend(pod::long_running_template(
+        &spec.template,
+        path,
+        "DaemonSet",
+    ));
     if let Some(m) = spec.min_ready_seconds.filter(|m| *m < 0) {
         errs.push(field::invalid(
             &path.child("minReadySeconds"),

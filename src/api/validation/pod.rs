@@ -17,6 +17,29 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const NONNEGATIVE: &str = "must be greater than or equal to 0";
 
+/// DaemonSet and StatefulSet templates: their pods run forever, so `restartPolicy` must be
+/// `Always` and `activeDeadlineSeconds` is forbidden (`kind` names the workload in the message).
+pub fn long_running_template(template: &PodTemplateSpec, path: &Path, kind: &str) -> ErrorList {
+    let mut errs = ErrorList::new();
+    let spec = template.spec.clone().unwrap_or_default();
+    let spec_path = path.child("template").child("spec");
+    let restart = spec.restart_policy.as_deref().unwrap_or("");
+    if restart != "Always" {
+        errs.push(field::not_supported(
+            &spec_path.child("restartPolicy"),
+            Value::str(restart),
+            &["Always"],
+        ));
+    }
+    if spec.active_deadline_seconds.is_some() {
+        errs.push(field::forbidden(
+            &spec_path.child("activeDeadlineSeconds"),
+            &format!("activeDeadlineSeconds in {kind} is not Supported"),
+        ));
+    }
+    errs
+}
+
 /// `ValidatePodTemplateSpec`: labels (reported at `<path>.labels`), annotations, the spec.
 pub fn template(template: &PodTemplateSpec, path: &Path) -> ErrorList {
     let meta = template.metadata.clone().unwrap_or_default();

@@ -4,7 +4,7 @@
 
 use super::daemonset::{int_or_percent_value, not_more_than_100_percent, positive_int_or_percent};
 use super::field::{self, ErrorList, Path, Value};
-use super::{meta, semantic_eq};
+use super::{meta, pod, semantic_eq};
 use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
 
 const NONNEGATIVE: &str = "must be greater than or equal to 0";
@@ -201,23 +201,10 @@ fn spec(spec: &StatefulSetSpec, path: &Path) -> ErrorList {
             &tpath.child("annotations"),
         ));
     }
-    let template_spec = spec.template.spec.clone().unwrap_or_default();
-    let restart = template_spec.restart_policy.as_deref().unwrap_or("");
-    if restart != "Always" {
-        errs.push(field::not_supported(
-            &path.child("template").child("spec").child("restartPolicy"),
-            Value::str(restart),
-            &["Always"],
-        ));
-    }
-    if template_spec.active_deadline_seconds.is_some() {
-        errs.push(field::forbidden(
-            &path
-                .child("template")
-                .child("spec")
-                .child("activeDeadlineSeconds"),
-            "activeDeadlineSeconds in StatefulSet is not Supported",
-        ));
-    }
+    errs.extend(pod::long_running_template(
+        &spec.template,
+        path,
+        "StatefulSet",
+    ));
     errs
 }
