@@ -206,6 +206,9 @@ pub enum Command {
     Scale(ScaleArgs),
     SetImage(SetImageArgs),
     RolloutRestart(Targets),
+    RolloutStatus(super::rollout::StatusArgs),
+    RolloutHistory(super::rollout::HistoryArgs),
+    RolloutUndo(super::rollout::UndoArgs),
     Wait(WaitArgs),
     Logs(LogsArgs),
     Exec(ExecArgs),
@@ -364,6 +367,9 @@ const REAL_FLAGS: &[(&str, &str)] = &[
     ("create namespace", "allow-missing-template-keys dry-run field-manager output save-config show-managed-fields template validate"),
     ("create job", super::create_job::REAL_FLAGS),
     ("create cronjob", super::create_cronjob::REAL_FLAGS),
+    ("rollout status", super::rollout::STATUS_REAL_FLAGS),
+    ("rollout history", super::rollout::HISTORY_REAL_FLAGS),
+    ("rollout undo", super::rollout::UNDO_REAL_FLAGS),
 ];
 
 fn flags_for(path: &str) -> &'static [FlagSpec] {
@@ -387,6 +393,9 @@ fn flags_for(path: &str) -> &'static [FlagSpec] {
         "create job" => super::create_job::FLAGS,
         "create cronjob" => super::create_cronjob::FLAGS,
         "set image" | "rollout restart" => SET_IMAGE_FLAGS,
+        "rollout status" => super::rollout::STATUS_FLAGS,
+        "rollout history" => super::rollout::HISTORY_FLAGS,
+        "rollout undo" => super::rollout::UNDO_FLAGS,
         _ => NO_FLAGS,
     }
 }
@@ -502,21 +511,7 @@ pub fn parse_line(line: &str) -> Result<Invocation, String> {
             let p = parse_for("taint", command_words)?;
             (build_taint(&p)?, p)
         }
-        "rollout"
-            if first_positional(command_words).is_some_and(|i| command_words[i] == "restart") =>
-        {
-            let mut rest = command_words.clone();
-            rest.remove(first_positional(command_words).unwrap_or(0));
-            let p = parse_for("rollout restart", &rest)?;
-            (Command::RolloutRestart(targets(&p)), p)
-        }
-        "rollout" => {
-            return parse_later(
-                command_words,
-                "rollout",
-                &["history", "pause", "restart", "resume", "status", "undo"],
-            )
-        }
+        "rollout" => return parse_rollout(command_words),
         "set" if first_positional(command_words).is_some_and(|i| command_words[i] == "image") => {
             let mut rest = command_words.clone();
             rest.remove(first_positional(command_words).unwrap_or(0));
@@ -648,6 +643,31 @@ fn parse_create(words: &[String]) -> Result<Invocation, String> {
             recursive: p.bool("recursive"),
             name_output,
         },
+        namespace: p.value("namespace").map(Into::into),
+    })
+}
+
+/// `rollout restart|status|history|undo …`; `pause`/`resume` (Deployments only) come later.
+fn parse_rollout(words: &[String]) -> Result<Invocation, String> {
+    const SUBCOMMANDS: &[&str] = &["history", "pause", "restart", "resume", "status", "undo"];
+    let at = first_positional(words);
+    let sub = at.map(|i| words[i].as_str());
+    let (Some(i), Some(sub @ ("restart" | "status" | "history" | "undo"))) = (at, sub) else {
+        return parse_later(words, "rollout", SUBCOMMANDS);
+    };
+    let path = format!("rollout {sub}");
+    let mut rest = words.to_vec();
+    rest.remove(i);
+    let p = parse_for(&path, &rest)?;
+    let t = targets(&p);
+    let command = match sub {
+        "restart" => Command::RolloutRestart(t),
+        "status" => Command::RolloutStatus(super::rollout::parse_status(&p, t)?),
+        "history" => Command::RolloutHistory(super::rollout::parse_history(&p, t)?),
+        _ => Command::RolloutUndo(super::rollout::parse_undo(&p, t)?),
+    };
+    Ok(Invocation {
+        command,
         namespace: p.value("namespace").map(Into::into),
     })
 }
@@ -1433,9 +1453,9 @@ mod tests {
     #[test]
     fn later_verbs_parse_to_not_yet_available() {
         assert_eq!(
-            cmd("rollout status ds/x"),
+            cmd("rollout pause ds/x"),
             Command::NotYetAvailable {
-                what: "rollout status".into()
+                what: "rollout pause".into()
             }
         );
         assert_eq!(

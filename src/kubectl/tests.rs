@@ -389,8 +389,8 @@ fn following_the_cluster_is_bounded_by_the_instant_limit() {
 fn later_verbs_say_they_are_not_available_yet() {
     let mut c = cluster();
     assert_eq!(
-        err(&mut c, "rollout status ds/x"),
-        "error: rollout status is not available yet in klab"
+        err(&mut c, "rollout pause ds/x"),
+        "error: rollout pause is not available yet in klab"
     );
 }
 

@@ -137,3 +137,12 @@ fn service_endpoints(
         .map(|ip| format!("{ip}:{target_port}"))
         .collect()
 }
+
+/// `printTemplate` (`rollout history --revision`): `DescribePodTemplate` through a plain
+/// `PrefixWriter`, so tabs are printed as they are, not aligned.
+pub fn pod_template_unaligned(template: &k8s_openapi::api::core::v1::PodTemplateSpec) -> String {
+    let mut w = writer::Writer::default();
+    w.unaligned = true;
+    common::pod_template(&mut w, template);
+    w.finish()
+}

@@ -14,6 +14,9 @@ pub struct Writer {
     out: String,
     /// Extra levels for every write (`NewNestedPrefixWriter`).
     pub base: usize,
+    /// Tabs pass through unaligned: a `PrefixWriter` straight over a buffer, as
+    /// `rollout history --revision` prints a pod template (`printTemplate`).
+    pub unaligned: bool,
 }
 
 impl Default for Writer {
@@ -22,6 +25,7 @@ impl Default for Writer {
             tw: TabWriter::for_describe(),
             out: String::new(),
             base: 0,
+            unaligned: false,
         }
     }
 }
@@ -30,15 +34,21 @@ impl Writer {
     /// `w.Write(level, text)`: `text` is already formatted (tabs and newlines included).
     pub fn write(&mut self, level: usize, text: &str) {
         let prefix = "  ".repeat(level + self.base);
-        self.tw
-            .write_str(&escape_terminal(&format!("{prefix}{text}")));
+        self.put(&escape_terminal(&format!("{prefix}{text}")));
     }
 
     /// `w.WriteLine(text)`: the text and a newline, unindented (indented by the nesting).
     pub fn line(&mut self, text: &str) {
         let prefix = "  ".repeat(self.base);
-        self.tw
-            .write_str(&escape_terminal(&format!("{prefix}{text}\n")));
+        self.put(&escape_terminal(&format!("{prefix}{text}\n")));
+    }
+
+    fn put(&mut self, text: &str) {
+        if self.unaligned {
+            self.out.push_str(text);
+        } else {
+            self.tw.write_str(text);
+        }
     }
 
     /// `w.Flush()`: what is buffered is aligned on its own (DescribeEvents does this).

@@ -2,10 +2,10 @@
 //! `kubectl.kubernetes.io/restartedAt` (the simulated time), so the controller rolls every
 //! pod (fact 100: `daemonset.apps/NAME restarted`).
 
-use super::command::Targets;
-use super::errors::Failure;
-use super::resources;
-use super::Ctx;
+use crate::kubectl::command::Targets;
+use crate::kubectl::errors::Failure;
+use crate::kubectl::resources;
+use crate::kubectl::Ctx;
 use crate::api::Object;
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 
