@@ -21,7 +21,10 @@ pub fn table(rows: &BTreeMap<i64, Option<String>>) -> String {
     let mut tw = TabWriter::for_describe();
     tw.write_str("REVISION\tCHANGE-CAUSE\n");
     for (revision, cause) in rows {
-        let cause = cause.as_deref().filter(|c| !c.is_empty()).unwrap_or("<none>");
+        let cause = cause
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .unwrap_or("<none>");
         tw.write_str(&format!("{revision}\t{cause}\n"));
     }
     tw.flush()
@@ -49,7 +52,15 @@ fn view(ctx: &Ctx, obj: &Object, revision: i64) -> Result<String, String> {
     }
     let rows = by_number
         .iter()
-        .map(|(n, cr)| (*n, cr.meta().annotations.as_ref().and_then(|a| a.get(CHANGE_CAUSE).cloned())))
+        .map(|(n, cr)| {
+            (
+                *n,
+                cr.meta()
+                    .annotations
+                    .as_ref()
+                    .and_then(|a| a.get(CHANGE_CAUSE).cloned()),
+            )
+        })
         .collect();
     Ok(table(&rows))
 }

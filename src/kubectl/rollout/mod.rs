@@ -113,3 +113,6 @@ pub fn parse_undo(p: &Parsed, targets: Targets) -> Result<UndoArgs, String> {
         to_revision: p.int("to-revision").unwrap_or(0),
     })
 }
+
+#[cfg(test)]
+mod tests;

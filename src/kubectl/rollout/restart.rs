@@ -2,11 +2,11 @@
 //! `kubectl.kubernetes.io/restartedAt` (the simulated time), so the controller rolls every
 //! pod (fact 100: `daemonset.apps/NAME restarted`).
 
+use crate::api::Object;
 use crate::kubectl::command::Targets;
 use crate::kubectl::errors::Failure;
 use crate::kubectl::resources;
 use crate::kubectl::Ctx;
-use crate::api::Object;
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 
 const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";

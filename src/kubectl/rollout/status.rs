@@ -34,7 +34,9 @@ fn target(ctx: &Ctx, a: &StatusArgs) -> Result<Arc<Object>, Failure> {
         .collect();
     kinds.dedup();
     if kinds.len() > 1 {
-        return Err(Failure::plain("you may only specify a single resource type"));
+        return Err(Failure::plain(
+            "you may only specify a single resource type",
+        ));
     }
     let (mut found, failures) = resources::fetch(ctx, &a.targets, false, true);
     if let Some(f) = failures.into_iter().next() {

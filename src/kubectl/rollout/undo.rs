@@ -36,7 +36,8 @@ fn rollback(ctx: &mut Ctx, obj: &Arc<Object>, to_revision: i64) -> Result<String
     if to_revision == 0 && history.len() <= 1 {
         return Err(Failure::plain("no last revision to roll back to"));
     }
-    let target = find(to_revision, &history).ok_or_else(|| Failure::plain(not_found(to_revision)))?;
+    let target =
+        find(to_revision, &history).ok_or_else(|| Failure::plain(not_found(to_revision)))?;
     let data = revisions::data(&target).cloned().unwrap_or_default();
     if revisions::current_data(obj).as_ref() == Some(&data) {
         // kubectl names the revision asked for: 0 when none was.
@@ -44,12 +45,14 @@ fn rollback(ctx: &mut Ctx, obj: &Arc<Object>, to_revision: i64) -> Result<String
             "skipped rollback (current template already matches revision {to_revision})"
         ));
     }
-    let failed = |e: String| Failure::plain(format!("failed restoring revision {to_revision}: {e}"));
+    let failed =
+        |e: String| Failure::plain(format!("failed restoring revision {to_revision}: {e}"));
     let kind = obj.kind();
     let patched = strategic::apply(&obj.to_json(), &data, kind).map_err(failed)?;
     let mut new = Object::from_json(kind, patched).map_err(failed)?;
     defaults::apply_defaults(&mut new);
-    validation::validate_update(obj, &new).map_err(|e| failed(crate::kubectl::errors::status(&e).1))?;
+    validation::validate_update(obj, &new)
+        .map_err(|e| failed(crate::kubectl::errors::status(&e).1))?;
     let now = ctx.cluster.world.now;
     ctx.cluster
         .world

@@ -86,7 +86,11 @@ pub fn daemon_set(ds: &DaemonSet) -> Viewed {
 pub fn stateful_set(sts: &StatefulSet) -> Viewed {
     let spec = sts.spec.as_ref();
     let strategy = spec.and_then(|s| s.update_strategy.as_ref());
-    if strategy.and_then(|u| u.type_.as_deref()).unwrap_or_default() != ROLLING_UPDATE {
+    if strategy
+        .and_then(|u| u.type_.as_deref())
+        .unwrap_or_default()
+        != ROLLING_UPDATE
+    {
         return Err(only_rolling_update());
     }
     let status = sts.status.clone().unwrap_or_default();
@@ -100,7 +104,10 @@ pub fn stateful_set(sts: &StatefulSet) -> Viewed {
     let replicas = spec.and_then(|s| s.replicas);
     let ready = status.ready_replicas.unwrap_or(0);
     if let Some(r) = replicas.filter(|r| ready < *r) {
-        return Ok((format!("Waiting for {} pods to be ready...\n", r - ready), false));
+        return Ok((
+            format!("Waiting for {} pods to be ready...\n", r - ready),
+            false,
+        ));
     }
     let updated = status.updated_replicas.unwrap_or(0);
     if let Some(rolling) = strategy.and_then(|u| u.rolling_update.as_ref()) {
@@ -198,7 +205,11 @@ mod tests {
         }
     }
 
-    fn sts(update_strategy: serde_json::Value, generation: i64, status: serde_json::Value) -> StatefulSet {
+    fn sts(
+        update_strategy: serde_json::Value,
+        generation: i64,
+        status: serde_json::Value,
+    ) -> StatefulSet {
         serde_json::from_value(json!({
             "metadata": {"name": "web", "generation": generation},
             "spec": {
@@ -213,7 +224,14 @@ mod tests {
         .unwrap()
     }
 
-    fn sts_status(observed: i64, ready: i32, updated: i32, current: i32, cur_rev: &str, upd_rev: &str) -> serde_json::Value {
+    fn sts_status(
+        observed: i64,
+        ready: i32,
+        updated: i32,
+        current: i32,
+        cur_rev: &str,
+        upd_rev: &str,
+    ) -> serde_json::Value {
         json!({
             "observedGeneration": observed,
             "replicas": 3,
@@ -274,7 +292,13 @@ mod tests {
             ),
         ];
         for (s, want) in cases {
-            assert_eq!(&stateful_set(s), want, "{:?} {:?}", s.spec.as_ref().unwrap().update_strategy, s.status);
+            assert_eq!(
+                &stateful_set(s),
+                want,
+                "{:?} {:?}",
+                s.spec.as_ref().unwrap().update_strategy,
+                s.status
+            );
         }
     }
 
