@@ -221,7 +221,7 @@ pub enum Command {
     Drain(DrainArgs),
     Taint(TaintArgs),
     /// A kubectl command klab parses but whose controller support comes later
-    /// (`rollout status`, `set image`).
+    /// (`rollout pause`, `set env`).
     NotYetAvailable {
         what: String,
     },

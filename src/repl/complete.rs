@@ -146,7 +146,10 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("label", &["--overwrite", "--all", "-l", "--selector"]),
     ("logs", &["-c", "--container", "-p", "--previous", "--tail"]),
     ("patch", &["-p", "--patch", "--type", "--patch-file"]),
-    ("rollout", &[]),
+    (
+        "rollout",
+        &["--watch", "--timeout", "--revision", "--to-revision"],
+    ),
     ("scale", &["--replicas", "--current-replicas"]),
     ("set", &[]),
     ("taint", &["--overwrite"]),
