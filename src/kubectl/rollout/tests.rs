@@ -308,3 +308,22 @@ fn status_refuses_several_objects() {
         "error: rollout status is only supported on individual resources and resource collections - 2 resources were found"
     );
 }
+
+#[test]
+fn status_without_timeout_gives_up_after_an_hour_of_crash_loops() {
+    let mut c = cluster();
+    let yaml = ds_yaml("crash", "RollingUpdate", "busybox", "10m").replace(
+        "image: busybox",
+        "image: busybox\n          command: [\"sh\", \"-c\", \"exit 1\"]",
+    );
+    apply(&mut c, &yaml);
+    let start = c.now();
+    let e = err(&mut c, "rollout status ds/crash");
+    assert!(
+        e.contains("error: klab stopped following the rollout of daemonset.apps/crash at ")
+            && e.contains(": the rollout has not finished after 1h of simulated time (kubectl would keep waiting; pass --timeout to bound the wait)"),
+        "{e}"
+    );
+    assert!(c.now() - start <= SimDuration::from_secs(3600));
+    assert!(c.now() - start > SimDuration::from_secs(3000));
+}
