@@ -338,6 +338,7 @@ impl Store {
             nm.generation = om.generation;
             nm.resource_version = om.resource_version.clone();
         }
+        crate::api::strategy::prepare_for_update(&old, &mut obj);
         crate::controllers::daemonset::strategy::prepare_for_update(&old, &mut obj);
         if *old == obj {
             return Ok(old);
@@ -366,6 +367,7 @@ impl Store {
         if new == *old {
             return Ok(false);
         }
+        crate::api::strategy::prepare_for_update(&old, &mut new);
         crate::controllers::daemonset::strategy::prepare_for_update(&old, &mut new);
         if has_generation(key.kind) && !same_spec(&old, &new) {
             new.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
