@@ -8,6 +8,7 @@ pub mod controllers;
 pub mod cron;
 pub mod events;
 pub mod kubectl;
+pub mod html;
 pub mod lesson;
 pub mod output;
 pub mod print;

@@ -1,7 +1,7 @@
 //! The `klab` command: arguments and exit codes only; the work is in the library.
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use klab::lesson::{run_file_session, RunOptions};
+use klab::lesson::{run_file_cells, run_file_session, CellRun, RunOptions};
 use klab::output::Output;
 use klab::script::ScriptLimits;
 use klab::suite::{self, SuiteOptions};
@@ -51,6 +51,10 @@ enum Command {
         /// After the (last) file, open the REPL on its final state.
         #[arg(long)]
         then_repl: bool,
+        /// Also write the lesson as a self-contained HTML page: each cell's prose, code,
+        /// output and an SVG timeline of its pods (one FILE only).
+        #[arg(long, value_name = "PAGE")]
+        html: Option<PathBuf>,
     },
     /// List the lessons (under `lessons/`, or the given folder) with titles and sections
     Lessons {
@@ -122,6 +126,7 @@ fn main() -> ExitCode {
             timeline,
             then_repl,
             allow_read,
+            html,
         }) => run(
             &files,
             cli.seed,
@@ -133,6 +138,7 @@ fn main() -> ExitCode {
                 timeline,
                 then_repl,
                 allow_read,
+                html,
             },
         ),
         Some(Command::Lessons { dir }) => lessons(&dir),
@@ -160,6 +166,8 @@ struct RunFlags {
     then_repl: bool,
     /// `--allow-read`: folders scripts may read besides their own.
     allow_read: Vec<PathBuf>,
+    /// `--html PAGE`: where to write the notebook page.
+    html: Option<PathBuf>,
 }
 
 fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, flags: &RunFlags) -> u8 {
@@ -171,6 +179,17 @@ fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, flags: &RunFlags) -> 
     if let Some(missing) = files.iter().find(|f| !f.is_file()) {
         eprintln!("error: cannot read {}: no such file", missing.display());
         return USAGE;
+    }
+    if flags.html.is_some() && files.len() != 1 {
+        eprintln!("error: --html writes one page: give exactly one FILE");
+        return USAGE;
+    }
+    // An unwritable page is a usage error found before the run, not after it.
+    if let Some(page) = &flags.html {
+        if let Err(e) = std::fs::File::create(page) {
+            eprintln!("error: cannot write {}: {e}", page.display());
+            return USAGE;
+        }
     }
     let output = if quiet {
         Output::quiet()
@@ -188,13 +207,23 @@ fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, flags: &RunFlags) -> 
         allow_read: flags.allow_read.clone(),
     };
     for (i, file) in files.iter().enumerate() {
-        let (mut session, result) = match run_file_session(file, &options) {
+        let run = match &flags.html {
+            Some(_) => run_file_cells(file, &options).map(|(s, r, cells)| (s, r, Some(cells))),
+            None => run_file_session(file, &options).map(|(s, r)| (s, r, None)),
+        };
+        let (mut session, result, cells) = match run {
             Ok(run) => run,
             Err(failure) => {
                 output.error(&failure.to_string());
                 return USAGE;
             }
         };
+        if let (Some(page), Some(cells)) = (&flags.html, cells) {
+            if let Err(e) = write_page(page, file, seed, &cells, result.as_ref().err()) {
+                eprintln!("error: {e}");
+                return USAGE;
+            }
+        }
         if flags.timeline {
             let _ = session.eval_input("timeline()");
         }
@@ -212,6 +241,27 @@ fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, flags: &RunFlags) -> 
         }
     }
     OK
+}
+
+/// Writes the HTML notebook of one run (`--html`).
+fn write_page(
+    page: &std::path::Path,
+    file: &std::path::Path,
+    seed: u64,
+    cells: &[CellRun],
+    failure: Option<&klab::script::Failure>,
+) -> Result<(), String> {
+    let source = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let failure = failure.map(|f| f.to_string());
+    let html = klab::html::page(&klab::html::Notebook {
+        file: &file.display().to_string(),
+        source: &source,
+        seed,
+        cells,
+        failure: failure.as_deref(),
+    });
+    std::fs::write(page, html).map_err(|e| format!("cannot write {}: {e}", page.display()))
 }
 
 fn lessons(dir: &std::path::Path) -> u8 {

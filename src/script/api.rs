@@ -73,7 +73,15 @@ fn show_cell(shared: &Rc<Shared>, n: INT) -> RhaiResult<()> {
             _ => {}
         }
     }
+    let before = shared.output.written();
     shared.output.prose(&text);
+    if let Some(log) = shared.cells.borrow_mut().as_mut() {
+        let cluster = shared.cluster.try_borrow().map_err(|_| {
+            fail("internal error: the cluster is in use by another script function")
+        })?;
+        let after = shared.output.written();
+        log.enter(usize::try_from(n).ok(), before, after, &cluster, &shared.output);
+    }
     Ok(())
 }
 

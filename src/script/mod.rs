@@ -78,6 +78,8 @@ pub(crate) struct Shared {
     pub reads: crate::sandbox::ReadPolicy,
     /// The running lesson's prose blocks, and which were shown already.
     pub prose: RefCell<Vec<(String, bool)>>,
+    /// Cell boundaries, kept only for `klab run --html` (`Session::record_cells`).
+    pub cells: RefCell<Option<crate::lesson::CellLog>>,
 }
 
 impl Shared {
@@ -123,6 +125,7 @@ impl Session {
             step: options.step,
             reads,
             prose: RefCell::new(Vec::new()),
+            cells: RefCell::new(None),
         });
         let mut engine = engine::new_engine(&shared.limits);
         api::register(&mut engine, &shared);
@@ -145,6 +148,30 @@ impl Session {
             functions: AST::empty(),
             shared,
         }
+    }
+
+    /// From now on, keep what each lesson cell prints and its pods' lanes (the HTML
+    /// notebook); the code before the first prose block is a cell of its own.
+    pub fn record_cells(&self) {
+        let mut log = crate::lesson::CellLog::default();
+        let written = self.shared.output.written();
+        log.enter(
+            None,
+            written,
+            written,
+            &self.shared.cluster.borrow(),
+            &self.shared.output,
+        );
+        *self.shared.cells.borrow_mut() = Some(log);
+    }
+
+    /// The cells recorded since `record_cells`, the last one closed now.
+    pub fn take_cells(&self) -> Vec<crate::lesson::CellRun> {
+        let Some(mut log) = self.shared.cells.borrow_mut().take() else {
+            return Vec::new();
+        };
+        log.finish(&self.shared.cluster.borrow(), &self.shared.output);
+        log.cells
     }
 
     pub fn output(&self) -> &Output {
