@@ -55,18 +55,30 @@ pub fn cell_timeline(cell: &CellRun) -> String {
                 100.0 * (t - cell.from).secs() as f64 / span as f64
             }
         };
-        // Later segments first, so a short phase widened to stay visible is drawn over
-        // the start of the one after it rather than under it.
-        for (start, end, state) in segments(lane, cell.from, cell.to).iter().rev() {
-            let (x0, x1) = if span <= 0 {
-                (0.0, 100.0)
-            } else {
-                (pct(*start), pct(*end))
-            };
+        let mut rects: Vec<(f64, f64, bool, SimTime, SimTime, State)> = Vec::new();
+        let segments = segments(lane, cell.from, cell.to);
+        if span <= 0 {
+            // No time passed: the state the pod is left in fills the lane.
+            if let Some((start, end, state)) = segments.last() {
+                rects.push((0.0, 100.0, false, *start, *end, *state));
+            }
+        }
+        for (start, end, state) in segments.iter().filter(|_| span > 0) {
             // A phase shorter than the picture can show (or one that begins just as the
             // cell ends) keeps a sliver, inside the figure.
+            let (x0, x1) = (pct(*start), pct(*end));
             let w = (x1 - x0).max(0.8);
-            let x0 = x0.min(100.0 - w);
+            let shifted = x0 > 100.0 - w;
+            rects.push((x0.min(100.0 - w), w, shifted, *start, *end, *state));
+        }
+        // Later segments first, so a sliver widened to the right is drawn over the start
+        // of the segment after it; slivers moved left (at the cell's end) come last.
+        let order = rects
+            .iter()
+            .rev()
+            .filter(|r| !r.2)
+            .chain(rects.iter().filter(|r| r.2));
+        for (x0, w, _, start, end, state) in order {
             let _ = write!(
                 body,
                 "<rect x=\"{x0:.2}%\" y=\"{bar_y}\" width=\"{w:.2}%\" height=\"{BAR_H}\" fill=\"{}\"><title>{} {} {}–{}</title></rect>",
