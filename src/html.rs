@@ -100,11 +100,9 @@ pub fn page(book: &Notebook) -> String {
         book.seed
     );
     html.push_str("</header>\n");
-    let lines: Vec<&str> = book.source.split('\n').collect();
+    let (preamble, codes) = lesson.cell_code(book.source);
     // The code before the first prose block, then one cell per block, in file order.
-    let first_prose = lesson.prose.first().map_or(lines.len(), |p| p.lines.start() - 1);
     let mut number = 0;
-    let preamble = code_between(&lines, 0, first_prose);
     let preamble_run = book.cells.iter().find(|c| c.prose.is_none());
     if !preamble.is_empty() || preamble_run.is_some_and(|c| !c.output.trim().is_empty()) {
         number += 1;
@@ -114,12 +112,7 @@ pub fn page(book: &Notebook) -> String {
         .prose
         .iter()
         .position(|p| p.text.lines().any(|l| l.starts_with("# ")));
-    for (i, block) in lesson.prose.iter().enumerate() {
-        let end = lesson
-            .prose
-            .get(i + 1)
-            .map_or(lines.len(), |p| p.lines.start() - 1);
-        let code = code_between(&lines, *block.lines.end(), end);
+    for (i, (block, code)) in lesson.prose.iter().zip(&codes).enumerate() {
         number += 1;
         let run = book.cells.iter().find(|c| c.prose == Some(i));
         let text = if title_block == Some(i) {
@@ -127,7 +120,7 @@ pub fn page(book: &Notebook) -> String {
         } else {
             block.text.clone()
         };
-        cell(&mut html, number, Some(&text), &code, run);
+        cell(&mut html, number, Some(&text), code, run);
     }
     if let Some(failure) = book.failure {
         let _ = writeln!(
@@ -152,13 +145,6 @@ fn without_title(text: &str) -> String {
         })
         .collect();
     lines.join("\n")
-}
-
-/// Lines [from, to) of the file (0-based), without the blank lines around them.
-fn code_between(lines: &[&str], from: usize, to: usize) -> String {
-    let part = &lines[from.min(lines.len())..to.min(lines.len())];
-    let text: Vec<&str> = part.iter().map(|l| l.trim_end_matches('\r')).collect();
-    text.join("\n").trim_matches('\n').trim_end().to_string()
 }
 
 fn cell(html: &mut String, number: usize, prose: Option<&str>, code: &str, run: Option<&CellRun>) {
@@ -330,6 +316,9 @@ mod tests {
 
     #[test]
     fn escape_covers_text_and_attributes() {
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

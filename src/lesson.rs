@@ -84,6 +84,34 @@ impl Lesson {
     }
 }
 
+impl Lesson {
+    /// The code of each cell as the file shows it, blank lines around it dropped: first
+    /// the code before the first prose block, then the code after each block up to the
+    /// next one.
+    pub fn cell_code(&self, source: &str) -> (String, Vec<String>) {
+        let lines: Vec<&str> = source.split('\n').collect();
+        let starts: Vec<usize> = self.prose.iter().map(|p| p.lines.start() - 1).collect();
+        let preamble = code_between(&lines, 0, starts.first().copied().unwrap_or(lines.len()));
+        let cells = self
+            .prose
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let end = starts.get(i + 1).copied().unwrap_or(lines.len());
+                code_between(&lines, *p.lines.end(), end)
+            })
+            .collect();
+        (preamble, cells)
+    }
+}
+
+/// Lines [from, to) (0-based), without the blank lines around them.
+fn code_between(lines: &[&str], from: usize, to: usize) -> String {
+    let part = &lines[from.min(lines.len())..to.min(lines.len()).max(from.min(lines.len()))];
+    let text: Vec<&str> = part.iter().map(|l| l.trim_end_matches('\r')).collect();
+    text.join("\n").trim_matches('\n').trim_end().to_string()
+}
+
 /// The text of a prose line: after the marker and one space.
 fn strip_marker(line: &str) -> &str {
     let rest = line.trim_start().strip_prefix(PROSE_MARKER).unwrap_or("");
@@ -435,6 +463,19 @@ mod tests {
         assert_eq!(lesson.prose[0].lines, 1..=3);
         assert_eq!(lesson.prose[1].text, "Next");
         assert_eq!(lesson.prose[1].lines, 6..=6);
+    }
+
+    #[test]
+    fn each_cell_has_the_code_between_its_prose_and_the_next() {
+        let source = "let a = 1;\n\n//! one\n\nlet b = 2;\nb += 1;\n\n//! two\n//! more\n";
+        let lesson = Lesson::parse(source);
+        assert_eq!(
+            lesson.cell_code(source),
+            (
+                "let a = 1;".to_string(),
+                vec!["let b = 2;\nb += 1;".to_string(), String::new()]
+            )
+        );
     }
 
     #[test]

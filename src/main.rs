@@ -28,14 +28,17 @@ enum Command {
     /// Run scripts or lessons, each in a fresh cluster
     ///
     /// Prints each lesson cell's prose, then the output of its code (kubectl, print).
-    /// Stops at the first file that fails.
+    /// Stops at the first file that fails. --step walks through a lesson cell by cell,
+    /// --then-repl explores its final state, --timeline draws its pods' lives, --html
+    /// writes it as a web page.
     Run {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Print only errors.
         #[arg(long)]
         quiet: bool,
-        /// Wait for Enter before each lesson cell.
+        /// Before each lesson cell show its prose and code and wait: Enter runs it, r opens
+        /// the REPL on the lesson's cluster (:quit returns), q quits. Only on a terminal.
         #[arg(long)]
         step: bool,
         /// Also let scripts read files under DIR (repeatable); by default a script reads
@@ -226,6 +229,11 @@ fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, flags: &RunFlags) -> 
         }
         if flags.timeline {
             let _ = session.eval_input("timeline()");
+        }
+        // `q` in `--step` is the learner's choice, not a failure.
+        if result.is_err() && session.stopped_by_learner() {
+            output.error("stopped: you quit the lesson (q)");
+            return OK;
         }
         if let Err(failure) = result {
             output.error(&failure.to_string());

@@ -41,8 +41,8 @@ const LESSON: &str = "lessons/5.5-daemonset.rhai";
 fn a_lesson_page_has_one_section_per_prose_block_each_with_an_svg_timeline() {
     let dir = scratch("lesson");
     let html = page_of(Path::new(LESSON), &dir.join("page.html"));
-    let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(LESSON))
-        .unwrap();
+    let source =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(LESSON)).unwrap();
     let blocks = klab::lesson::Lesson::parse(&source).prose.len();
     let cells = sections(&html);
     assert_eq!(cells.len(), blocks, "the lesson starts with prose");
@@ -56,13 +56,27 @@ fn a_lesson_page_has_one_section_per_prose_block_each_with_an_svg_timeline() {
         .find(|c| c.contains("kubectl(&quot;apply -f manifests/sample-ds.yaml"))
         .expect("the cell that applies sample-ds");
     assert!(creating.contains("class=\"group\">daemonset/sample-ds</text>"));
-    assert_eq!(creating.matches("<g class=\"lane\">").count(), 2, "two nodes, two pods");
+    assert_eq!(
+        creating.matches("<g class=\"lane\">").count(),
+        2,
+        "two nodes, two pods"
+    );
     assert!(creating.contains("<pre class=\"output\">daemonset.apps/sample-ds created\n"));
     // Title, phone viewport, legend of every state.
     assert!(html.contains("<title>5.5 DaemonSets (데몬셋)</title>"));
     assert!(html.contains("<h1>5.5 DaemonSets (데몬셋)</h1>"));
-    assert!(html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"));
-    for state in ["Pending", "creating", "running", "ready", "terminating", "succeeded", "failed"] {
+    assert!(
+        html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+    );
+    for state in [
+        "Pending",
+        "creating",
+        "running",
+        "ready",
+        "terminating",
+        "succeeded",
+        "failed",
+    ] {
         assert!(html.contains(&format!("</span>{state}</span>")), "{state}");
     }
     // Prose Markdown became HTML: a table, inline code, a second-level heading.
@@ -75,7 +89,9 @@ fn a_lesson_page_has_one_section_per_prose_block_each_with_an_svg_timeline() {
 fn the_page_refers_to_nothing_outside_itself() {
     let dir = scratch("selfcontained");
     let html = page_of(Path::new(LESSON), &dir.join("page.html"));
-    for external in ["http:", "https:", "src=", "href=", "<script", "<link", "@import", "url("] {
+    for external in [
+        "http:", "https:", "src=", "href=", "<script", "<link", "@import", "url(",
+    ] {
         assert!(!html.contains(external), "the page holds {external:?}");
     }
 }
@@ -101,7 +117,9 @@ fn outputs_code_and_prose_are_escaped() {
     assert!(html.contains("<title>Tags &lt;i&gt;here&lt;/i&gt;</title>"));
     assert!(html.contains("<p>A <code>&lt;b&gt;</code> &amp; <em>more</em>.</p>"));
     assert!(html.contains("let a = 1 &lt; 2;"));
-    assert!(html.contains("<pre class=\"output\">&lt;script&gt;x&lt;/script&gt; &amp; &lt;b&gt;</pre>"));
+    assert!(
+        html.contains("<pre class=\"output\">&lt;script&gt;x&lt;/script&gt; &amp; &lt;b&gt;</pre>")
+    );
     assert!(!html.contains("<script>") && !html.contains("<b>") && !html.contains("<i>"));
 }
 
@@ -127,17 +145,26 @@ fn a_script_without_prose_is_one_cell_and_pods_get_lanes_over_its_time() {
             .find(|s| s.label() == state)
             .unwrap()
             .fill();
-        assert!(cell.contains(&format!("fill=\"{fill}\"><title>web {state} ")), "{state}: {cell}");
+        assert!(
+            cell.contains(&format!("fill=\"{fill}\"><title>web {state} ")),
+            "{state}: {cell}"
+        );
     }
-    assert!(cell.contains(">0s</text>") && cell.contains(">2m</text>"), "{cell}");
+    assert!(
+        cell.contains(">0s</text>") && cell.contains(">2m</text>"),
+        "{cell}"
+    );
 }
 
 #[test]
 fn a_failed_run_still_writes_its_page_with_the_error_and_exits_one() {
     let dir = scratch("fail");
     let file = dir.join("fail.rhai");
-    std::fs::write(&file, "//! one\nprint(\"ran\");\n//! two\nthrow \"boom <x>\";\n//! three\nprint(\"never\");\n")
-        .unwrap();
+    std::fs::write(
+        &file,
+        "//! one\nprint(\"ran\");\n//! two\nthrow \"boom <x>\";\n//! three\nprint(\"never\");\n",
+    )
+    .unwrap();
     let page = dir.join("page.html");
     klab()
         .args(["run", "--quiet"])
@@ -165,7 +192,10 @@ fn an_unwritable_page_is_a_clear_usage_error() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::starts_with(format!("error: cannot write {}: ", page.display())))
+        .stderr(predicate::str::starts_with(format!(
+            "error: cannot write {}: ",
+            page.display()
+        )))
         .stderr(predicate::str::contains("panicked").not());
     klab()
         .args(["run", LESSON, LESSON, "--html"])

@@ -16,12 +16,7 @@ fn with_table(readme: &str, table: &str) -> Option<String> {
     let start = readme.find(START)?;
     let start = start + readme[start..].find("-->")? + "-->".len();
     let end = start + readme[start..].find(END)?;
-    Some(format!(
-        "{}\n{}{}",
-        &readme[..start],
-        table,
-        &readme[end..]
-    ))
+    Some(format!("{}\n{}{}", &readme[..start], table, &readme[end..]))
 }
 
 #[test]

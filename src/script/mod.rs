@@ -78,6 +78,10 @@ pub(crate) struct Shared {
     pub reads: crate::sandbox::ReadPolicy,
     /// The running lesson's prose blocks, and which were shown already.
     pub prose: RefCell<Vec<(String, bool)>>,
+    /// Each prose block's code, shown before it runs in `klab run --step`.
+    pub cell_code: RefCell<Vec<String>>,
+    /// The learner pressed `q` in `klab run --step`: the run stopped on purpose.
+    pub quit: std::cell::Cell<bool>,
     /// Cell boundaries, kept only for `klab run --html` (`Session::record_cells`).
     pub cells: RefCell<Option<crate::lesson::CellLog>>,
 }
@@ -125,6 +129,8 @@ impl Session {
             step: options.step,
             reads,
             prose: RefCell::new(Vec::new()),
+            cell_code: RefCell::new(Vec::new()),
+            quit: std::cell::Cell::new(false),
             cells: RefCell::new(None),
         });
         let mut engine = engine::new_engine(&shared.limits);
@@ -174,6 +180,11 @@ impl Session {
         log.cells
     }
 
+    /// Whether the learner stopped the lesson (`q` in `klab run --step`).
+    pub fn stopped_by_learner(&self) -> bool {
+        self.shared.quit.get()
+    }
+
     pub fn output(&self) -> &Output {
         &self.shared.output
     }
@@ -209,6 +220,7 @@ impl Session {
             .iter()
             .map(|p| (p.text.clone(), false))
             .collect();
+        *self.shared.cell_code.borrow_mut() = lesson.cell_code(source).1;
         let result = self
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut self.scope, &ast);
