@@ -349,6 +349,9 @@ fn written_between(output: &Output, from: u64, to: u64) -> String {
         .to_string()
 }
 
+/// How a run ended: Ok, or the failure that stopped it.
+pub type RunResult = Result<(), Failure>;
+
 /// How `klab run` and `klab test` run a file.
 #[derive(Clone)]
 pub struct RunOptions {
@@ -394,7 +397,7 @@ pub fn run_file_session(
 pub fn run_file_cells(
     path: &Path,
     options: &RunOptions,
-) -> Result<(Session, Result<(), Failure>, Vec<CellRun>), Failure> {
+) -> Result<(Session, RunResult, Vec<CellRun>), Failure> {
     let (session, result) = run_file_with(path, options, true)?;
     let cells = session.take_cells();
     Ok((session, result, cells))
