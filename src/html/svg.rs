@@ -182,10 +182,84 @@ fn axis(svg: &mut String, cell: &CellRun, y: i64) {
 
 /// What the picture shows, for screen readers.
 fn summary(cell: &CellRun) -> String {
+    let n = cell.lanes.len();
     format!(
-        "{} pods from {} to {} of simulated time",
-        cell.lanes.len(),
+        "{n} pod{} from {} to {} of simulated time",
+        if n == 1 { "" } else { "s" },
         timeline::short_duration((cell.from - cell.origin).secs()),
         timeline::short_duration((cell.to - cell.origin).secs())
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::SimDuration;
+
+    fn at(secs: i64) -> SimTime {
+        SimTime::default() + SimDuration::from_secs(secs)
+    }
+
+    fn cell(lanes: Vec<CellLane>, from: i64, to: i64) -> CellRun {
+        CellRun {
+            prose: Some(0),
+            output: String::new(),
+            from: at(from),
+            to: at(to),
+            origin: at(0),
+            lanes,
+        }
+    }
+
+    fn lane(entry: State, changes: &[(i64, State)]) -> CellLane {
+        CellLane {
+            group: "job/pi".to_string(),
+            label: "pi-abcde".to_string(),
+            entry,
+            changes: changes.iter().map(|(t, s)| (at(*t), *s)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_state_reached_as_the_cell_ends_is_drawn_last_as_a_sliver() {
+        let svg = cell_timeline(&cell(
+            vec![lane(State::Creating, &[(20, State::Ready)])],
+            10,
+            20,
+        ));
+        let ready = svg.find(State::Ready.fill()).unwrap();
+        let creating = svg.find(State::Creating.fill()).unwrap();
+        assert!(creating < ready, "{svg}");
+        assert!(svg.contains("<rect x=\"99.20%\""), "{svg}");
+        assert!(svg.contains("aria-label=\"1 pod from 10s to 20s of simulated time\""));
+        assert!(
+            svg.contains(">10s</text>") && svg.contains(">20s</text>"),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn with_no_time_passed_the_final_state_fills_the_lane() {
+        let svg = cell_timeline(&cell(
+            vec![lane(State::Ready, &[(5, State::Terminating)])],
+            5,
+            5,
+        ));
+        assert!(
+            svg.contains(&format!(
+                "<rect x=\"0.00%\" y=\"34\" width=\"100.00%\" height=\"10\" fill=\"{}\">",
+                State::Terminating.fill()
+            )),
+            "{svg}"
+        );
+        assert!(!svg.contains(State::Ready.fill()), "{svg}");
+        assert!(svg.contains("at 5s (no simulated time passed)"));
+    }
+
+    #[test]
+    fn a_pod_gone_before_the_cell_has_no_bar_and_an_empty_cell_says_so() {
+        let svg = cell_timeline(&cell(vec![], 0, 60));
+        assert!(svg.contains(">no pods at 1m</text>"), "{svg}");
+        assert!(!svg.contains("<rect"));
+    }
 }
