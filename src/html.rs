@@ -165,11 +165,16 @@ fn cell(html: &mut String, number: usize, prose: Option<&str>, code: &str, run: 
             if !output.trim().is_empty() {
                 let _ = writeln!(html, "<pre class=\"output\">{}</pre>", escape(&output));
             }
+            // The legend only where there are lanes to read.
+            let caption = if run.lanes.is_empty() {
+                String::new()
+            } else {
+                format!("\n<figcaption>{}</figcaption>", legend())
+            };
             let _ = writeln!(
                 html,
-                "<figure class=\"timeline\">\n<div class=\"scroll\">{}</div>\n<figcaption>{}</figcaption>\n</figure>",
+                "<figure class=\"timeline\">\n<div class=\"scroll\">{}</div>{caption}\n</figure>",
                 svg::cell_timeline(run),
-                legend()
             );
         }
         None => html.push_str("<p class=\"notrun\">This cell did not run.</p>\n"),
