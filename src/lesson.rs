@@ -6,8 +6,12 @@
 //! line becomes a `__cell(N);` call and its other lines become empty, so every code line
 //! keeps its line and column for error messages.
 
+use crate::cluster::Cluster;
 use crate::output::Output;
 use crate::script::{Failure, ScriptLimits, Session, SessionOptions};
+use crate::sim::SimTime;
+use crate::timeline::{self, Group, State};
+use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 use std::path::Path;
 
@@ -78,6 +82,34 @@ impl Lesson {
             prose,
         }
     }
+}
+
+impl Lesson {
+    /// The code of each cell as the file shows it, blank lines around it dropped: first
+    /// the code before the first prose block, then the code after each block up to the
+    /// next one.
+    pub fn cell_code(&self, source: &str) -> (String, Vec<String>) {
+        let lines: Vec<&str> = source.split('\n').collect();
+        let starts: Vec<usize> = self.prose.iter().map(|p| p.lines.start() - 1).collect();
+        let preamble = code_between(&lines, 0, starts.first().copied().unwrap_or(lines.len()));
+        let cells = self
+            .prose
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let end = starts.get(i + 1).copied().unwrap_or(lines.len());
+                code_between(&lines, *p.lines.end(), end)
+            })
+            .collect();
+        (preamble, cells)
+    }
+}
+
+/// Lines [from, to) (0-based), without the blank lines around them.
+fn code_between(lines: &[&str], from: usize, to: usize) -> String {
+    let part = &lines[from.min(lines.len())..to.min(lines.len()).max(from.min(lines.len()))];
+    let text: Vec<&str> = part.iter().map(|l| l.trim_end_matches('\r')).collect();
+    text.join("\n").trim_matches('\n').trim_end().to_string()
 }
 
 /// The text of a prose line: after the marker and one space.
@@ -173,6 +205,153 @@ fn scan_line(line: &str, mut state: Lex) -> Lex {
     state
 }
 
+/// What one cell did when the lesson ran, for the HTML notebook: its output and the pods'
+/// lanes over the simulated time it spanned.
+#[derive(Clone, Debug)]
+pub struct CellRun {
+    /// The prose block that opened the cell; None for code before the first block.
+    pub prose: Option<usize>,
+    /// What the cell's code printed (kubectl tables, `print`, errors), as written.
+    pub output: String,
+    /// When the cell began and ended, and when its cluster started (the time axis shows
+    /// time since then, as `timeline()` does).
+    pub from: SimTime,
+    pub to: SimTime,
+    pub origin: SimTime,
+    /// The pods that existed at some point of the cell, in `timeline::grouped` order.
+    pub lanes: Vec<CellLane>,
+}
+
+/// One pod's part in a cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellLane {
+    /// Its owner (`daemonset/web`) or `(no owner)`.
+    pub group: String,
+    /// Its name (with the namespace outside `default`).
+    pub label: String,
+    /// Its state when the cell began.
+    pub entry: State,
+    /// Its changes while the cell ran, in order (several may share an instant).
+    pub changes: Vec<(SimTime, State)>,
+}
+
+/// The cell being run.
+#[derive(Clone, Debug)]
+struct OpenCell {
+    prose: Option<usize>,
+    /// `Output::written` when its output began.
+    output_from: u64,
+    from: SimTime,
+    /// Store changes so far: fewer at the end means `cluster(...)` replaced the cluster.
+    changes: u64,
+    /// Each pod's recorded changes when the cell began: what came later is the cell's.
+    seen: BTreeMap<(String, String), usize>,
+}
+
+/// Cell boundaries as a lesson runs (`Session::record_cells`). Each boundary closes the
+/// open cell right away, so a later `cluster(...)` cannot take its pods' history with it.
+#[derive(Clone, Debug, Default)]
+pub struct CellLog {
+    pub cells: Vec<CellRun>,
+    open: Option<OpenCell>,
+}
+
+impl CellLog {
+    /// Starts the cell of prose block `prose` (None: the code before any prose), closing
+    /// the open one at `output_to`; the new cell's output begins at `output_from`.
+    pub fn enter(
+        &mut self,
+        prose: Option<usize>,
+        output_to: u64,
+        output_from: u64,
+        cluster: &Cluster,
+        output: &Output,
+    ) {
+        self.close(output_to, cluster, output);
+        self.open = Some(OpenCell {
+            prose,
+            output_from,
+            from: cluster.now(),
+            changes: cluster.stats.changes,
+            seen: cluster
+                .timeline
+                .lanes()
+                .map(|(key, lane)| (key.clone(), lane.changes.len()))
+                .collect(),
+        });
+    }
+
+    /// Closes the open cell at the current end of the output (the run is over).
+    pub fn finish(&mut self, cluster: &Cluster, output: &Output) {
+        self.close(output.written(), cluster, output);
+    }
+
+    fn close(&mut self, output_to: u64, cluster: &Cluster, output: &Output) {
+        let Some(open) = self.open.take() else {
+            return;
+        };
+        let to = cluster.now();
+        let replaced = cluster.stats.changes < open.changes || to < open.from;
+        let (from, seen) = if replaced {
+            (cluster.world.start, BTreeMap::new())
+        } else {
+            (open.from.max(cluster.world.start), open.seen)
+        };
+        let mut parts: BTreeMap<String, (State, Vec<(SimTime, State)>)> = BTreeMap::new();
+        for ((ns, name), lane) in cluster.timeline.lanes() {
+            let before = seen
+                .get(&(ns.clone(), name.clone()))
+                .copied()
+                .unwrap_or(0)
+                .min(lane.changes.len());
+            let entry = before
+                .checked_sub(1)
+                .map_or(State::Gone, |i| lane.changes[i].1);
+            let during = lane.changes[before..].to_vec();
+            if entry != State::Gone || during.iter().any(|(_, s)| *s != State::Gone) {
+                parts.insert(timeline::lane_label(ns, name), (entry, during));
+            }
+        }
+        let lanes = timeline::grouped(&cluster.timeline, Group::Owner)
+            .into_iter()
+            .filter_map(|(group, label, _)| {
+                let (entry, changes) = parts.remove(&label)?;
+                Some(CellLane {
+                    group,
+                    label,
+                    entry,
+                    changes,
+                })
+            })
+            .collect();
+        self.cells.push(CellRun {
+            prose: open.prose,
+            output: written_between(output, open.output_from, output_to),
+            from,
+            to,
+            origin: cluster.world.start,
+            lanes,
+        });
+    }
+}
+
+/// The text written between two `Output::written` marks (what the transcript still holds).
+fn written_between(output: &Output, from: u64, to: u64) -> String {
+    let transcript = output.transcript();
+    let end = output.written();
+    let index = |mark: u64| {
+        let back = usize::try_from(end.saturating_sub(mark)).unwrap_or(usize::MAX);
+        transcript.len().saturating_sub(back)
+    };
+    transcript
+        .get(index(from)..index(to.max(from)))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// How a run ended: Ok, or the failure that stopped it.
+pub type RunResult = Result<(), Failure>;
+
 /// How `klab run` and `klab test` run a file.
 #[derive(Clone)]
 pub struct RunOptions {
@@ -210,6 +389,25 @@ pub fn run_file_session(
     path: &Path,
     options: &RunOptions,
 ) -> Result<(Session, Result<(), Failure>), Failure> {
+    run_file_with(path, options, false)
+}
+
+/// As `run_file_session`, also keeping what each cell printed and its pods' lanes (for
+/// `klab run --html`): the cells are the third item.
+pub fn run_file_cells(
+    path: &Path,
+    options: &RunOptions,
+) -> Result<(Session, RunResult, Vec<CellRun>), Failure> {
+    let (session, result) = run_file_with(path, options, true)?;
+    let cells = session.take_cells();
+    Ok((session, result, cells))
+}
+
+fn run_file_with(
+    path: &Path,
+    options: &RunOptions,
+    record_cells: bool,
+) -> Result<(Session, Result<(), Failure>), Failure> {
     let source = std::fs::read_to_string(path)
         .map_err(|e| Failure::message(format!("cannot read {}: {e}", path.display())))?;
     let base_dir = match path.parent() {
@@ -224,6 +422,9 @@ pub fn run_file_session(
         step: options.step,
         allow_read: options.allow_read.clone(),
     });
+    if record_cells {
+        session.record_cells();
+    }
     let result = session
         .run(&path.display().to_string(), &source)
         .map(|_| ());
@@ -265,6 +466,19 @@ mod tests {
         assert_eq!(lesson.prose[0].lines, 1..=3);
         assert_eq!(lesson.prose[1].text, "Next");
         assert_eq!(lesson.prose[1].lines, 6..=6);
+    }
+
+    #[test]
+    fn each_cell_has_the_code_between_its_prose_and_the_next() {
+        let source = "let a = 1;\n\n//! one\n\nlet b = 2;\nb += 1;\n\n//! two\n//! more\n";
+        let lesson = Lesson::parse(source);
+        assert_eq!(
+            lesson.cell_code(source),
+            (
+                "let a = 1;".to_string(),
+                vec!["let b = 2;\nb += 1;".to_string(), String::new()]
+            )
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod controllers;
 pub mod cron;
 pub mod events;
+pub mod html;
 pub mod kubectl;
 pub mod lesson;
 pub mod output;

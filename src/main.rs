@@ -1,7 +1,7 @@
 //! The `klab` command: arguments and exit codes only; the work is in the library.
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use klab::lesson::{run_file_session, RunOptions};
+use klab::lesson::{run_file_cells, run_file_session, CellRun, RunOptions};
 use klab::output::Output;
 use klab::script::ScriptLimits;
 use klab::suite::{self, SuiteOptions};
@@ -28,14 +28,17 @@ enum Command {
     /// Run scripts or lessons, each in a fresh cluster
     ///
     /// Prints each lesson cell's prose, then the output of its code (kubectl, print).
-    /// Stops at the first file that fails.
+    /// Stops at the first file that fails. --step walks through a lesson cell by cell,
+    /// --then-repl explores its final state, --timeline draws its pods' lives, --html
+    /// writes it as a web page.
     Run {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Print only errors.
         #[arg(long)]
         quiet: bool,
-        /// Wait for Enter before each lesson cell.
+        /// Before each lesson cell show its prose and code and wait: Enter runs it, r opens
+        /// the REPL on the lesson's cluster (:quit returns), q quits. Only on a terminal.
         #[arg(long)]
         step: bool,
         /// Also let scripts read files under DIR (repeatable); by default a script reads
@@ -51,6 +54,10 @@ enum Command {
         /// After the (last) file, open the REPL on its final state.
         #[arg(long)]
         then_repl: bool,
+        /// Also write the lesson as a self-contained HTML page: each cell's prose, code,
+        /// output and an SVG timeline of its pods (one FILE only).
+        #[arg(long, value_name = "PAGE")]
+        html: Option<PathBuf>,
     },
     /// List the lessons (under `lessons/`, or the given folder) with titles and sections
     Lessons {
@@ -122,6 +129,7 @@ fn main() -> ExitCode {
             timeline,
             then_repl,
             allow_read,
+            html,
         }) => run(
             &files,
             cli.seed,
@@ -133,6 +141,7 @@ fn main() -> ExitCode {
                 timeline,
                 then_repl,
                 allow_read,
+                html,
             },
         ),
         Some(Command::Lessons { dir }) => lessons(&dir),
@@ -160,6 +169,8 @@ struct RunFlags {
     then_repl: bool,
     /// `--allow-read`: folders scripts may read besides their own.
     allow_read: Vec<PathBuf>,
+    /// `--html PAGE`: where to write the notebook page.
+    html: Option<PathBuf>,
 }
 
 fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, flags: &RunFlags) -> u8 {
@@ -171,6 +182,17 @@ fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, flags: &RunFlags) -> 
     if let Some(missing) = files.iter().find(|f| !f.is_file()) {
         eprintln!("error: cannot read {}: no such file", missing.display());
         return USAGE;
+    }
+    if flags.html.is_some() && files.len() != 1 {
+        eprintln!("error: --html writes one page: give exactly one FILE");
+        return USAGE;
+    }
+    // An unwritable page is a usage error found before the run, not after it.
+    if let Some(page) = &flags.html {
+        if let Err(e) = std::fs::File::create(page) {
+            eprintln!("error: cannot write {}: {e}", page.display());
+            return USAGE;
+        }
     }
     let output = if quiet {
         Output::quiet()
@@ -188,15 +210,30 @@ fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, flags: &RunFlags) -> 
         allow_read: flags.allow_read.clone(),
     };
     for (i, file) in files.iter().enumerate() {
-        let (mut session, result) = match run_file_session(file, &options) {
+        let run = match &flags.html {
+            Some(_) => run_file_cells(file, &options).map(|(s, r, cells)| (s, r, Some(cells))),
+            None => run_file_session(file, &options).map(|(s, r)| (s, r, None)),
+        };
+        let (mut session, result, cells) = match run {
             Ok(run) => run,
             Err(failure) => {
                 output.error(&failure.to_string());
                 return USAGE;
             }
         };
+        if let (Some(page), Some(cells)) = (&flags.html, cells) {
+            if let Err(e) = write_page(page, file, seed, &cells, result.as_ref().err()) {
+                eprintln!("error: {e}");
+                return USAGE;
+            }
+        }
         if flags.timeline {
             let _ = session.eval_input("timeline()");
+        }
+        // `q` in `--step` is the learner's choice, not a failure.
+        if result.is_err() && session.stopped_by_learner() {
+            output.error("stopped: you quit the lesson (q)");
+            return OK;
         }
         if let Err(failure) = result {
             output.error(&failure.to_string());
@@ -212,6 +249,27 @@ fn run(files: &[PathBuf], seed: u64, limits: ScriptLimits, flags: &RunFlags) -> 
         }
     }
     OK
+}
+
+/// Writes the HTML notebook of one run (`--html`).
+fn write_page(
+    page: &std::path::Path,
+    file: &std::path::Path,
+    seed: u64,
+    cells: &[CellRun],
+    failure: Option<&klab::script::Failure>,
+) -> Result<(), String> {
+    let source = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let failure = failure.map(|f| f.to_string());
+    let html = klab::html::page(&klab::html::Notebook {
+        file: &file.display().to_string(),
+        source: &source,
+        seed,
+        cells,
+        failure: failure.as_deref(),
+    });
+    std::fs::write(page, html).map_err(|e| format!("cannot write {}: {e}", page.display()))
 }
 
 fn lessons(dir: &std::path::Path) -> u8 {

@@ -1,5 +1,7 @@
-//! A lesson's prose (Markdown) for a colour terminal: headings, emphasis, inline and block
-//! code, lists, block quotes and tables. Plain output never comes here: `--plain` and
+//! A lesson's prose (Markdown): one small parse (`blocks`, `spans`) and its terminal
+//! rendering (`render`: headings, emphasis, inline and block code, lists, block quotes and
+//! tables). The HTML notebook (html.rs) renders the same parse, so a page and a terminal
+//! never read the Markdown differently. Plain output never comes here: `--plain` and
 //! captured output keep the prose exactly as written.
 
 const RESET: &str = "\x1b[0m";
@@ -10,8 +12,29 @@ const ITALIC: &str = "\x1b[3m";
 const CODE: &str = "\x1b[33m";
 const DIM: &str = "\x1b[2m";
 
-/// The prose with ANSI styling; the words and line structure stay those of the source.
-pub fn render(markdown: &str) -> String {
+/// One line of prose as the parse sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block<'a> {
+    /// `# `, `## ` or `### ` (level 1 to 3) and the heading's text.
+    Heading(u8, &'a str),
+    /// `- ` or `* `: the leading indentation and the item's text.
+    Item(&'a str, &'a str),
+    /// `> ` and the quoted text.
+    Quote(&'a str),
+    /// `| a | b |`: the cells, trimmed.
+    TableRow(Vec<&'a str>),
+    /// `| --- | :-: |`: the rule under a table's header (the row as written).
+    TableRule(&'a str),
+    /// A line inside a fenced code block (the fences themselves are dropped).
+    Code(&'a str),
+    /// A blank line outside code.
+    Blank,
+    /// Any other line: running text.
+    Text(&'a str),
+}
+
+/// The prose line by line.
+pub fn blocks(markdown: &str) -> Vec<Block<'_>> {
     let mut out = Vec::new();
     let mut in_code = false;
     for line in markdown.lines() {
@@ -21,77 +44,136 @@ pub fn render(markdown: &str) -> String {
             continue;
         }
         if in_code {
-            out.push(format!("    {CODE}{line}{RESET}"));
+            out.push(Block::Code(line));
             continue;
         }
-        let rendered = if let Some(h) = trimmed.strip_prefix("# ") {
-            format!("{HEADING}{}{RESET}", inline(h, HEADING))
-        } else if let Some(h) = trimmed
-            .strip_prefix("## ")
-            .or_else(|| trimmed.strip_prefix("### "))
-        {
-            format!("{SUBHEADING}{}{RESET}", inline(h, SUBHEADING))
+        let block = if let Some(h) = trimmed.strip_prefix("# ") {
+            Block::Heading(1, h)
+        } else if let Some(h) = trimmed.strip_prefix("## ") {
+            Block::Heading(2, h)
+        } else if let Some(h) = trimmed.strip_prefix("### ") {
+            Block::Heading(3, h)
         } else if let Some(item) = trimmed
             .strip_prefix("- ")
             .or_else(|| trimmed.strip_prefix("* "))
         {
-            let indent = &line[..line.len() - trimmed.len()];
-            format!("{indent}  • {}", inline(item, ""))
+            Block::Item(&line[..line.len() - trimmed.len()], item)
         } else if let Some(q) = trimmed.strip_prefix("> ") {
-            format!("{DIM}│{RESET} {}", inline(q, ""))
+            Block::Quote(q)
         } else if trimmed.starts_with('|') {
-            table_row(trimmed)
-        } else {
-            inline(line, "")
-        };
-        out.push(rendered);
-    }
-    out.join("\n")
-}
-
-/// A table row: separators become a rule, cells keep their text.
-fn table_row(row: &str) -> String {
-    let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
-    if cells
-        .iter()
-        .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')))
-    {
-        return format!("{DIM}{}{RESET}", "─".repeat(row.chars().count()));
-    }
-    let cells: Vec<String> = cells.iter().map(|c| inline(c, "")).collect();
-    format!("  {}", cells.join(&format!(" {DIM}│{RESET} ")))
-}
-
-/// `code`, **bold** and *emphasis* within a line; `outer` is restored after each span.
-fn inline(text: &str, outer: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let (marker, style) = if rest.starts_with('`') {
-            ("`", CODE)
-        } else if rest.starts_with("**") {
-            ("**", BOLD)
-        } else if rest.starts_with('*') || rest.starts_with('_') && out.ends_with(' ') {
-            (&rest[..1], ITALIC)
-        } else {
-            let c = rest.chars().next().unwrap_or(' ');
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
-            continue;
-        };
-        let body = &rest[marker.len()..];
-        match body.find(marker) {
-            Some(end) if end > 0 => {
-                out.push_str(&format!("{style}{}{RESET}{outer}", &body[..end]));
-                rest = &body[end + marker.len()..];
+            let cells: Vec<&str> = trimmed
+                .trim_matches('|')
+                .split('|')
+                .map(str::trim)
+                .collect();
+            if cells
+                .iter()
+                .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')))
+            {
+                Block::TableRule(trimmed)
+            } else {
+                Block::TableRow(cells)
             }
-            _ => {
-                out.push_str(marker);
-                rest = body;
-            }
-        }
+        } else if trimmed.is_empty() {
+            Block::Blank
+        } else {
+            Block::Text(line)
+        };
+        out.push(block);
     }
     out
+}
+
+/// A piece of a line's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span<'a> {
+    Plain(&'a str),
+    /// `code`
+    Code(&'a str),
+    /// **bold**
+    Bold(&'a str),
+    /// *emphasis* or _emphasis_
+    Emphasis(&'a str),
+}
+
+/// `code`, **bold** and *emphasis* within a line; unbalanced markers stay text.
+pub fn spans(text: &str) -> Vec<Span<'_>> {
+    let mut out = Vec::new();
+    let mut plain_start = 0;
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        let after_space = text[..i].ends_with(' ');
+        let marker = if rest.starts_with('`') {
+            Some("`")
+        } else if rest.starts_with("**") {
+            Some("**")
+        } else if rest.starts_with('*') || rest.starts_with('_') && after_space {
+            Some(&rest[..1])
+        } else {
+            None
+        };
+        if let Some(marker) = marker {
+            let body = &rest[marker.len()..];
+            if let Some(end) = body.find(marker).filter(|e| *e > 0) {
+                if plain_start < i {
+                    out.push(Span::Plain(&text[plain_start..i]));
+                }
+                let inner = &body[..end];
+                out.push(match marker {
+                    "`" => Span::Code(inner),
+                    "**" => Span::Bold(inner),
+                    _ => Span::Emphasis(inner),
+                });
+                i += marker.len() + end + marker.len();
+                plain_start = i;
+                continue;
+            }
+            // An unbalanced marker is text: step over all of it.
+            i += marker.len();
+            continue;
+        }
+        i += rest.chars().next().map_or(1, char::len_utf8);
+    }
+    if plain_start < text.len() {
+        out.push(Span::Plain(&text[plain_start..]));
+    }
+    out
+}
+
+/// The prose with ANSI styling; the words and line structure stay those of the source.
+pub fn render(markdown: &str) -> String {
+    let lines: Vec<String> = blocks(markdown)
+        .into_iter()
+        .map(|block| match block {
+            Block::Code(line) => format!("    {CODE}{line}{RESET}"),
+            Block::Heading(1, h) => format!("{HEADING}{}{RESET}", inline(h, HEADING)),
+            Block::Heading(_, h) => format!("{SUBHEADING}{}{RESET}", inline(h, SUBHEADING)),
+            Block::Item(indent, item) => format!("{indent}  • {}", inline(item, "")),
+            Block::Quote(q) => format!("{DIM}│{RESET} {}", inline(q, "")),
+            Block::TableRule(row) => format!("{DIM}{}{RESET}", "─".repeat(row.chars().count())),
+            Block::TableRow(cells) => {
+                let cells: Vec<String> = cells.iter().map(|c| inline(c, "")).collect();
+                format!("  {}", cells.join(&format!(" {DIM}│{RESET} ")))
+            }
+            Block::Blank => String::new(),
+            Block::Text(line) => inline(line, ""),
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// A line's spans with ANSI styles; `outer` is restored after each span.
+fn inline(text: &str, outer: &str) -> String {
+    spans(text)
+        .into_iter()
+        .map(|span| match span {
+            Span::Plain(t) => t.to_string(),
+            Span::Code(t) => format!("{CODE}{t}{RESET}{outer}"),
+            Span::Bold(t) => format!("{BOLD}{t}{RESET}{outer}"),
+            Span::Emphasis(t) => format!("{ITALIC}{t}{RESET}{outer}"),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -112,5 +194,23 @@ mod tests {
     #[test]
     fn unbalanced_markers_stay_as_written() {
         assert_eq!(strip(&render("2 * 3 and a `tick")), "2 * 3 and a `tick");
+        assert_eq!(spans("a_b _c_"), [Span::Plain("a_b "), Span::Emphasis("c")]);
+    }
+
+    #[test]
+    fn the_parse_names_each_line_and_keeps_code_verbatim() {
+        let md = "## Sub\n- item\n```\n# not a heading\n```\n| a |\n|---|\n\ntext";
+        assert_eq!(
+            blocks(md),
+            [
+                Block::Heading(2, "Sub"),
+                Block::Item("", "item"),
+                Block::Code("# not a heading"),
+                Block::TableRow(vec!["a"]),
+                Block::TableRule("|---|"),
+                Block::Blank,
+                Block::Text("text"),
+            ]
+        );
     }
 }

@@ -219,18 +219,22 @@ pub fn grouped(rec: &Recorder, group: Group) -> Vec<(String, String, &Lane)> {
                 Group::Node if lane.node.is_empty() => "(not scheduled)".to_string(),
                 Group::Node => lane.node.clone(),
             };
-            let label = if ns == "default" {
-                name.clone()
-            } else {
-                format!("{ns}/{name}")
-            };
-            (g, label, lane)
+            (g, lane_label(ns, name), lane)
         })
         .collect();
     rows.sort_by(|a, b| {
         (a.0.starts_with('('), &a.0, &a.1).cmp(&(b.0.starts_with('('), &b.0, &b.1))
     });
     rows
+}
+
+/// A lane's name: the pod's, with its namespace outside `default`.
+pub fn lane_label(ns: &str, name: &str) -> String {
+    if ns == "default" {
+        name.to_string()
+    } else {
+        format!("{ns}/{name}")
+    }
 }
 
 /// The state of `lane` at `t` (Gone before its first change).

@@ -220,3 +220,48 @@ fn the_script_api_scenario_without_kubectl_passes() {
         .success()
         .stdout("ok   scripts/script-api-cluster-and-time.rhai\n1 passed, 0 failed\n");
 }
+
+#[test]
+fn run_step_without_a_terminal_does_not_pause() {
+    let dir = scratch("step");
+    let file = write(
+        &dir,
+        "steps.rhai",
+        "//! # One\nprint(\"one ran\");\n//! Two\nprint(\"two ran\");\n",
+    );
+    let plain = klab().arg("run").arg(&file).assert().success();
+    let expected = String::from_utf8(plain.get_output().stdout.clone()).unwrap();
+    // Keys on a pipe are not a learner: `q` is ignored, every cell runs, no prompt shows.
+    klab()
+        .args(["run", "--step"])
+        .arg(&file)
+        .write_stdin("q\n\nr\n")
+        .assert()
+        .success()
+        .stdout(expected)
+        .stderr("");
+}
+
+#[test]
+fn help_describes_the_run_options_and_lessons() {
+    let run_help = klab().args(["run", "--help"]).assert().success();
+    let text = String::from_utf8(run_help.get_output().stdout.clone()).unwrap();
+    for option in [
+        "--step",
+        "--then-repl",
+        "--timeline",
+        "--html <PAGE>",
+        "--plain",
+    ] {
+        assert!(
+            text.contains(option),
+            "klab run --help lacks {option}:\n{text}"
+        );
+    }
+    klab()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("lessons"))
+        .stdout(predicate::str::contains("run"));
+}

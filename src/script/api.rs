@@ -48,33 +48,70 @@ fn show_cell(shared: &Rc<Shared>, n: INT) -> RhaiResult<()> {
             _ => return Ok(()),
         }
     };
-    // `klab run --step`: the learner reads the previous cell's output first. Without a
-    // terminal there is no one to wait for.
+    let before = shared.output.written();
+    shared.output.prose(&text);
+    if let Some(log) = shared.cells.borrow_mut().as_mut() {
+        let cluster = shared.cluster.try_borrow().map_err(|_| {
+            fail("internal error: the cluster is in use by another script function")
+        })?;
+        let after = shared.output.written();
+        log.enter(
+            usize::try_from(n).ok(),
+            before,
+            after,
+            &cluster,
+            &shared.output,
+        );
+    }
+    // `klab run --step`: the cell's prose and code, then wait. Without a terminal there
+    // is no one to wait for.
     use std::io::IsTerminal;
-    while shared.step && n > 0 && std::io::stdin().is_terminal() {
-        eprint!("-- Enter: next cell, r: explore in the REPL, q: quit -- ");
+    if shared.step && std::io::stdin().is_terminal() {
+        let code = usize::try_from(n)
+            .ok()
+            .and_then(|i| shared.cell_code.borrow().get(i).cloned())
+            .unwrap_or_default();
+        step_pause(shared, &code)?;
+    }
+    Ok(())
+}
+
+/// Shows a cell's code (on stderr: it is not the lesson's output) and waits: Enter runs
+/// the cell, `r` opens the REPL on the lesson's cluster, `q` stops the lesson.
+fn step_pause(shared: &Rc<Shared>, code: &str) -> RhaiResult<()> {
+    let colour = shared.output.colour();
+    for line in code.lines() {
+        if colour {
+            eprintln!("\x1b[2m│\x1b[0m {line}");
+        } else {
+            eprintln!("│ {line}");
+        }
+    }
+    loop {
+        eprint!("-- Enter: run this cell, r: explore in the REPL, q: quit -- ");
         let mut line = String::new();
         if std::io::stdin().lock().read_line(&mut line).unwrap_or(0) == 0 {
-            break;
+            return Ok(());
         }
         match line.trim() {
-            "" => break,
-            "q" => return Err(fail("stopped: the learner quit the lesson (q)")),
+            "" => return Ok(()),
+            "q" => {
+                shared.quit.set(true);
+                return Err(fail("stopped: the learner quit the lesson (q)"));
+            }
             "r" => {
                 // The REPL acts on the lesson's cluster; leaving it returns here.
                 let session = super::Session::attached(shared.clone());
-                session
-                    .output()
-                    .text("the REPL on the lesson's current state; :quit returns to the lesson");
+                session.output().text(
+                    "the REPL on the lesson's current cluster; :quit (or Ctrl-D) returns to the lesson",
+                );
                 if let Err(e) = crate::repl::run_session(session) {
                     shared.output.error(&format!("error: {e}"));
                 }
             }
-            _ => {}
+            other => eprintln!("(unknown answer {other:?})"),
         }
     }
-    shared.output.prose(&text);
-    Ok(())
 }
 
 /// Runs a kubectl line on the current cluster and prints what it printed. Err is kubectl's

@@ -78,6 +78,12 @@ pub(crate) struct Shared {
     pub reads: crate::sandbox::ReadPolicy,
     /// The running lesson's prose blocks, and which were shown already.
     pub prose: RefCell<Vec<(String, bool)>>,
+    /// Each prose block's code, shown before it runs in `klab run --step`.
+    pub cell_code: RefCell<Vec<String>>,
+    /// The learner pressed `q` in `klab run --step`: the run stopped on purpose.
+    pub quit: std::cell::Cell<bool>,
+    /// Cell boundaries, kept only for `klab run --html` (`Session::record_cells`).
+    pub cells: RefCell<Option<crate::lesson::CellLog>>,
 }
 
 impl Shared {
@@ -123,6 +129,9 @@ impl Session {
             step: options.step,
             reads,
             prose: RefCell::new(Vec::new()),
+            cell_code: RefCell::new(Vec::new()),
+            quit: std::cell::Cell::new(false),
+            cells: RefCell::new(None),
         });
         let mut engine = engine::new_engine(&shared.limits);
         api::register(&mut engine, &shared);
@@ -145,6 +154,35 @@ impl Session {
             functions: AST::empty(),
             shared,
         }
+    }
+
+    /// From now on, keep what each lesson cell prints and its pods' lanes (the HTML
+    /// notebook); the code before the first prose block is a cell of its own.
+    pub fn record_cells(&self) {
+        let mut log = crate::lesson::CellLog::default();
+        let written = self.shared.output.written();
+        log.enter(
+            None,
+            written,
+            written,
+            &self.shared.cluster.borrow(),
+            &self.shared.output,
+        );
+        *self.shared.cells.borrow_mut() = Some(log);
+    }
+
+    /// The cells recorded since `record_cells`, the last one closed now.
+    pub fn take_cells(&self) -> Vec<crate::lesson::CellRun> {
+        let Some(mut log) = self.shared.cells.borrow_mut().take() else {
+            return Vec::new();
+        };
+        log.finish(&self.shared.cluster.borrow(), &self.shared.output);
+        log.cells
+    }
+
+    /// Whether the learner stopped the lesson (`q` in `klab run --step`).
+    pub fn stopped_by_learner(&self) -> bool {
+        self.shared.quit.get()
     }
 
     pub fn output(&self) -> &Output {
@@ -182,6 +220,7 @@ impl Session {
             .iter()
             .map(|p| (p.text.clone(), false))
             .collect();
+        *self.shared.cell_code.borrow_mut() = lesson.cell_code(source).1;
         let result = self
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut self.scope, &ast);
