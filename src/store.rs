@@ -339,6 +339,7 @@ impl Store {
             nm.resource_version = om.resource_version.clone();
         }
         crate::controllers::daemonset::strategy::prepare_for_update(&old, &mut obj);
+        crate::controllers::statefulset::strategy::prepare_for_update(&old, &mut obj);
         if *old == obj {
             return Ok(old);
         }
@@ -367,6 +368,7 @@ impl Store {
             return Ok(false);
         }
         crate::controllers::daemonset::strategy::prepare_for_update(&old, &mut new);
+        crate::controllers::statefulset::strategy::prepare_for_update(&old, &mut new);
         if has_generation(key.kind) && !same_spec(&old, &new) {
             new.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
         }
