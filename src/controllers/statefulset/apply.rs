@@ -102,8 +102,8 @@ impl Apply<'_> {
         // (fact 46).
         let mut pod = Object::Pod(pod);
         crate::api::defaults::apply_defaults(&mut pod);
-        let created = crate::api::validation::validate_create(&pod)
-            .and_then(|()| self.world.create(pod));
+        let created =
+            crate::api::validation::validate_create(&pod).and_then(|()| self.world.create(pod));
         match created {
             Ok(created) => {
                 let uid = created.uid().to_string();

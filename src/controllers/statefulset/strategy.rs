@@ -87,7 +87,9 @@ mod tests {
         );
         assert!(!max_unavailable_in_use(Some(&s)));
         assert_eq!(
-            warnings_on_create(&with_max_unavailable(Some(IntOrString::String("50%".into())))),
+            warnings_on_create(&with_max_unavailable(Some(IntOrString::String(
+                "50%".into()
+            )))),
             vec![MAX_UNAVAILABLE_WARNING.to_string()]
         );
         assert!(warnings_on_create(&s).is_empty());
