@@ -340,6 +340,7 @@ impl Store {
         }
         crate::api::strategy::prepare_for_update(&old, &mut obj);
         crate::controllers::daemonset::strategy::prepare_for_update(&old, &mut obj);
+        crate::controllers::statefulset::strategy::prepare_for_update(&old, &mut obj);
         if *old == obj {
             return Ok(old);
         }
@@ -369,6 +370,7 @@ impl Store {
         }
         crate::api::strategy::prepare_for_update(&old, &mut new);
         crate::controllers::daemonset::strategy::prepare_for_update(&old, &mut new);
+        crate::controllers::statefulset::strategy::prepare_for_update(&old, &mut new);
         if has_generation(key.kind) && !same_spec(&old, &new) {
             new.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
         }

@@ -84,6 +84,7 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
 pub fn warnings_on_create(obj: &Object) -> Vec<String> {
     let warnings = match obj {
         Object::Job(j) => job::warnings(j),
+        Object::StatefulSet(s) => crate::controllers::statefulset::strategy::warnings_on_create(s),
         _ => vec![],
     };
     warnings

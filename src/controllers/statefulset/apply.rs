@@ -97,7 +97,14 @@ impl Apply<'_> {
             );
             return;
         }
-        match self.world.create(Object::Pod(pod)) {
+        // The API server defaults and validates the pod the controller sends: a set name
+        // near the 63-character limit makes the `controller-revision-hash` label too long
+        // (fact 46).
+        let mut pod = Object::Pod(pod);
+        crate::api::defaults::apply_defaults(&mut pod);
+        let created =
+            crate::api::validation::validate_create(&pod).and_then(|()| self.world.create(pod));
+        match created {
             Ok(created) => {
                 let uid = created.uid().to_string();
                 let pod = PodRef {

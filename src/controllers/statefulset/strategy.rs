@@ -6,15 +6,33 @@
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 
-/// The warning klab prints when a manifest sets the field. A 1.32 API server drops it
-/// silently; klab says so, because the learner asked for something that will not happen.
-pub const MAX_UNAVAILABLE_WARNING: &str = "Warning: spec.updateStrategy.rollingUpdate.maxUnavailable is ignored: the MaxUnavailableStatefulSet feature gate is alpha and off in Kubernetes 1.32, so the API server drops the field and a rolling update replaces one pod at a time";
+/// The warning klab prints (after kubectl's `Warning: `) when a manifest sets the field. A
+/// 1.32 API server drops it silently; klab says so, because the learner asked for something
+/// that will not happen.
+pub const MAX_UNAVAILABLE_WARNING: &str = "spec.updateStrategy.rollingUpdate.maxUnavailable is ignored: the MaxUnavailableStatefulSet feature gate is alpha and off in Kubernetes 1.32, so the API server drops the field and a rolling update replaces one pod at a time";
 
 fn max_unavailable_in_use(set: Option<&StatefulSet>) -> bool {
     set.and_then(|s| s.spec.as_ref())
         .and_then(|s| s.update_strategy.as_ref())
         .and_then(|u| u.rolling_update.as_ref())
         .is_some_and(|r| r.max_unavailable.is_some())
+}
+
+/// The warnings for a StatefulSet about to be created (before `drop_disabled_fields`).
+pub fn warnings_on_create(new: &StatefulSet) -> Vec<String> {
+    if max_unavailable_in_use(Some(new)) {
+        vec![MAX_UNAVAILABLE_WARNING.to_string()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// `PrepareForUpdate` of the StatefulSet strategy: the field is dropped unless the stored
+/// object already has it.
+pub fn prepare_for_update(old: &crate::api::Object, new: &mut crate::api::Object) {
+    if let (crate::api::Object::StatefulSet(o), crate::api::Object::StatefulSet(n)) = (old, new) {
+        drop_disabled_fields(n, Some(o));
+    }
 }
 
 /// Drops `maxUnavailable` from a StatefulSet being created (`old: None`) or updated.
@@ -68,8 +86,24 @@ mod tests {
             Some(MAX_UNAVAILABLE_WARNING)
         );
         assert!(!max_unavailable_in_use(Some(&s)));
+        assert_eq!(
+            warnings_on_create(&with_max_unavailable(Some(IntOrString::String(
+                "50%".into()
+            )))),
+            vec![MAX_UNAVAILABLE_WARNING.to_string()]
+        );
+        assert!(warnings_on_create(&s).is_empty());
         let mut plain = with_max_unavailable(None);
         assert_eq!(drop_disabled_fields(&mut plain, None), None);
+    }
+
+    #[test]
+    fn max_unavailable_added_by_an_update_is_dropped_fact_2() {
+        let old = crate::api::Object::StatefulSet(with_max_unavailable(None));
+        let mut new =
+            crate::api::Object::StatefulSet(with_max_unavailable(Some(IntOrString::Int(2))));
+        prepare_for_update(&old, &mut new);
+        assert_eq!(new, old);
     }
 
     #[test]

@@ -28,7 +28,7 @@ fn ready_ordinals(c: &crate::Cluster, replicas: i32) -> Vec<bool> {
 
 #[test]
 fn ordered_ready_never_has_a_higher_pod_ready_before_a_lower_one_fact_53() {
-    for seed in 0..8u64 {
+    for seed in 0..64u64 {
         let mut c = seeded(seed);
         let mut rng = SimRng::new(seed ^ 0x5eed);
         c.world.runtime.images = vec![random_readiness(&mut rng)];
@@ -63,7 +63,7 @@ fn ordered_ready_never_has_a_higher_pod_ready_before_a_lower_one_fact_53() {
 
 #[test]
 fn pods_are_created_only_while_every_lower_ordinal_is_ready_even_with_random_deletions() {
-    for seed in 0..8u64 {
+    for seed in 0..64u64 {
         let mut c = seeded(seed);
         let mut rng = SimRng::new(seed ^ 0xde1e7e);
         c.world.runtime.images = vec![random_readiness(&mut rng)];

@@ -273,3 +273,25 @@ fn a_recreated_set_adopts_orphaned_pods_instead_of_creating_new_ones_fact_66() {
         Some(2)
     );
 }
+
+#[test]
+fn a_name_too_long_for_the_revision_label_fails_pod_creation_fact_46() {
+    // 60 characters: a valid set name, but `controller-revision-hash: <name>-<hash>` is
+    // over 63, so the API server rejects each pod; the claims were made first.
+    let name = "a".repeat(60);
+    let mut c = cluster();
+    create(&mut c, with_claims(sts(&name, 1)));
+    settle(&mut c);
+    assert!(pod(&c, &format!("{name}-0")).is_none());
+    assert!(claim(&c, &format!("www-{name}-0")).is_some());
+    let failed = messages(&c, &name, "FailedCreate");
+    assert!(!failed.is_empty());
+    assert!(
+        failed[0].ends_with(": must be no more than 63 characters"),
+        "{}",
+        failed[0]
+    );
+    assert!(failed[0].starts_with(&format!(
+        "create Pod {name}-0 in StatefulSet {name} failed error: Pod \"{name}-0\" is invalid: metadata.labels: Invalid value: \"{name}-"
+    )));
+}
