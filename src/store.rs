@@ -339,8 +339,6 @@ impl Store {
             nm.resource_version = om.resource_version.clone();
         }
         crate::api::strategy::prepare_for_update(&old, &mut obj);
-        crate::controllers::daemonset::strategy::prepare_for_update(&old, &mut obj);
-        crate::controllers::statefulset::strategy::prepare_for_update(&old, &mut obj);
         if *old == obj {
             return Ok(old);
         }
@@ -369,8 +367,6 @@ impl Store {
             return Ok(false);
         }
         crate::api::strategy::prepare_for_update(&old, &mut new);
-        crate::controllers::daemonset::strategy::prepare_for_update(&old, &mut new);
-        crate::controllers::statefulset::strategy::prepare_for_update(&old, &mut new);
         if has_generation(key.kind) && !same_spec(&old, &new) {
             new.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
         }

@@ -25,8 +25,10 @@ pub fn prepare_for_create(obj: &mut Object) {
 }
 
 /// What the API server's strategies do to an object being updated (`PrepareForUpdate`):
-/// the StatefulSet's `maxUnavailable` is dropped unless the stored object already uses it.
+/// the DaemonSet's status kept and templateGeneration bumped, the StatefulSet's
+/// `maxUnavailable` dropped unless the stored object already uses it.
 pub fn prepare_for_update(old: &Object, new: &mut Object) {
+    crate::controllers::daemonset::strategy::prepare_for_update(old, new);
     if let (Object::StatefulSet(old), Object::StatefulSet(new)) = (old, new) {
         crate::controllers::statefulset::strategy::drop_disabled_fields(new, Some(old));
     }

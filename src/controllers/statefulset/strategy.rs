@@ -27,14 +27,6 @@ pub fn warnings_on_create(new: &StatefulSet) -> Vec<String> {
     }
 }
 
-/// `PrepareForUpdate` of the StatefulSet strategy: the field is dropped unless the stored
-/// object already has it.
-pub fn prepare_for_update(old: &crate::api::Object, new: &mut crate::api::Object) {
-    if let (crate::api::Object::StatefulSet(o), crate::api::Object::StatefulSet(n)) = (old, new) {
-        drop_disabled_fields(n, Some(o));
-    }
-}
-
 /// Drops `maxUnavailable` from a StatefulSet being created (`old: None`) or updated.
 /// Returns the warning to show when something was dropped.
 pub fn drop_disabled_fields(
@@ -102,7 +94,7 @@ mod tests {
         let old = crate::api::Object::StatefulSet(with_max_unavailable(None));
         let mut new =
             crate::api::Object::StatefulSet(with_max_unavailable(Some(IntOrString::Int(2))));
-        prepare_for_update(&old, &mut new);
+        crate::api::strategy::prepare_for_update(&old, &mut new);
         assert_eq!(new, old);
     }
 
