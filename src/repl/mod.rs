@@ -52,6 +52,8 @@ pub struct Repl {
     pub session: Session,
     /// Inputs that ran without error since the last `:reset`, as script lines.
     inputs: Vec<String>,
+    /// Parses inputs for `:save` (no functions needed to parse).
+    parser: rhai::Engine,
 }
 
 impl Repl {
@@ -59,6 +61,7 @@ impl Repl {
         Repl {
             session,
             inputs: Vec::new(),
+            parser: rhai::Engine::new_raw(),
         }
     }
 
@@ -154,7 +157,7 @@ impl Repl {
                 let mut text =
                     String::from("// Saved from the klab REPL: the inputs that ran, in order.\n");
                 for input in &self.inputs {
-                    text.push_str(input);
+                    text.push_str(&as_statement(&self.parser, input));
                     text.push('\n');
                 }
                 match std::fs::write(&path, text) {
@@ -227,6 +230,20 @@ impl Repl {
             variables: self.session.variable_names(),
             base_dir: self.session.base_dir(),
         }
+    }
+}
+
+/// `input` as a statement a script can continue after: the REPL runs `advance(60)` on its
+/// own, but in a file the next line needs a `;` between them (after a trailing comment,
+/// on a line of its own).
+fn as_statement(parser: &rhai::Engine, input: &str) -> String {
+    let continues = |text: &str| parser.compile(format!("{text}\n0")).is_ok();
+    if continues(input) {
+        input.to_string()
+    } else if continues(&format!("{input};")) {
+        format!("{input};")
+    } else {
+        format!("{input}\n;")
     }
 }
 
@@ -641,7 +658,7 @@ mod tests {
         r.handle_line(":save saved.rhai");
         let saved = std::fs::read_to_string(dir.join("saved.rhai")).unwrap();
         assert!(
-            saved.contains("let n = 2;\nkubectl(\"get nodes\");\nadvance(n * 30)\n"),
+            saved.contains("let n = 2;\nkubectl(\"get nodes\");\nadvance(n * 30);\n"),
             "{saved}"
         );
         assert!(!saved.contains("no_such_function"), "{saved}");
@@ -654,6 +671,48 @@ mod tests {
             .output()
             .transcript()
             .contains("(00:01:00 since the cluster started)"));
+    }
+
+    #[test]
+    fn a_saved_session_runs_back_with_klab_run_to_the_same_cluster() {
+        let dir = std::env::temp_dir().join(format!("klab-save-run-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut r = Repl::new(Session::new(SessionOptions::new(
+            0,
+            &dir,
+            Output::capture(),
+        )));
+        // Inputs the REPL accepts without a `;`: a call, a trailing comment, a map, a
+        // block, a multi-line function, a kubectl line.
+        for input in [
+            "let n = 2",
+            "advance(n * 30) // a minute",
+            "let m = #{a: 1}",
+            "if m.a == 1 { advance(5) }",
+            "fn twice(x) {\nx * 2\n}",
+            "kubectl create job pi --image=busybox -- sleep 10",
+            "advance(twice(n))",
+            ":save replay.rhai",
+        ] {
+            r.handle_line(input);
+        }
+        let saved = std::fs::read_to_string(dir.join("replay.rhai")).unwrap();
+        let output = Output::capture();
+        let result = crate::lesson::run_file(
+            &dir.join("replay.rhai"),
+            &crate::lesson::RunOptions::new(0, output.clone()),
+        );
+        assert!(result.is_ok(), "{saved}\n{:?}", result.err().map(|f| f.to_string()));
+        assert_eq!(output.transcript(), "job.batch/pi created\n", "{saved}");
+        let (mut session, _) = crate::lesson::run_file_session(
+            &dir.join("replay.rhai"),
+            &crate::lesson::RunOptions::new(0, Output::capture()),
+        )
+        .unwrap();
+        assert_eq!(session.elapsed().secs(), r.session.elapsed().secs());
+        assert_eq!(session.elapsed().secs(), 69);
+        let pods = |s: &mut Session| s.kubectl("get pods").unwrap();
+        assert_eq!(pods(&mut session), pods(&mut r.session));
     }
 
     #[test]
