@@ -25,6 +25,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub const HELP: &str = "\
 klab REPL — a simulated Kubernetes 1.32 cluster in virtual time.
@@ -257,27 +258,63 @@ fn rhai_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
 }
 
-/// `:help`: the commands, then every script function with its first call form.
+/// `:help`: the commands, then every script function with its first call form, wrapped
+/// to the terminal.
 pub fn help_text() -> String {
+    help_text_for(terminal_width())
+}
+
+/// `:help` for a terminal `width` columns wide: a function's description wraps under
+/// itself instead of running into the next screen line.
+pub fn help_text_for(width: usize) -> String {
     let mut t = String::from(HELP);
     t.push_str("\n\nCommands:\n");
     for (c, what) in complete::COMMANDS {
         t.push_str(&format!("  {c} {what}\n"));
     }
     t.push_str("\nScript functions (Durations: \"90s\", \"5m\", \"1h30m\" or seconds):\n");
+    const FORM: usize = 44;
     for d in docs::FUNCTIONS {
-        t.push_str(&format!(
-            "  {:<44} {}\n",
-            d.forms[0],
-            first_sentence(d.does)
-        ));
+        let form = format!("  {:<FORM$} ", d.forms[0]);
+        let lines = wrap(first_sentence(d.does), width.saturating_sub(FORM + 3).max(24));
+        for (i, line) in lines.iter().enumerate() {
+            if i == 0 && form.chars().count() <= FORM + 3 {
+                t.push_str(&form);
+            } else {
+                // A long form gets its own line; the description goes under the column.
+                if i == 0 {
+                    t.push_str(form.trim_end());
+                    t.push('\n');
+                }
+                t.push_str(&" ".repeat(FORM + 3));
+            }
+            t.push_str(line);
+            t.push('\n');
+        }
     }
     t.push_str(
-        "\nThe prompt shows simulated time since the cluster started; it moves only when you\n\
-         advance it (advance, settle, wait_for, or kubectl commands that wait).\n\
+        "\nThe prompt shows simulated time since the cluster started. It moves only\n\
+         when you advance it (advance, settle, wait_for, or kubectl commands that wait).\n\
          Ctrl-C clears the line, Ctrl-D leaves.",
     );
     t
+}
+
+/// Words of `text` in lines of at most `width` characters (a longer word stays whole).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
 }
 
 fn first_sentence(text: &str) -> &str {
@@ -329,13 +366,36 @@ pub fn colour_enabled() -> bool {
     crate::output::colour_terminal()
 }
 
-/// The terminal's width in columns (`COLUMNS`, else 100).
+/// The terminal's width in columns as the REPL last measured it (0: not measured).
+static MEASURED_WIDTH: AtomicUsize = AtomicUsize::new(0);
+
+/// The width pictures and help are drawn for: `COLUMNS` if set, else the terminal's own
+/// width when stdout is one (shells rarely export `COLUMNS`), else 100.
 pub fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
+    let usable = |w: &usize| *w >= 40;
+    if let Some(w) = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
-        .filter(|w: &usize| *w >= 40)
-        .unwrap_or(100)
+        .filter(usable)
+    {
+        return w;
+    }
+    let measured = match MEASURED_WIDTH.load(Ordering::Relaxed) {
+        0 => measure_width(),
+        w => Some(w),
+    };
+    measured.filter(usable).unwrap_or(100)
+}
+
+/// Asks the terminal on stdout for its width (`klab run --timeline`); None off a terminal.
+fn measure_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let width = Editor::<(), DefaultHistory>::new().ok()?.dimensions()?.0;
+    MEASURED_WIDTH.store(width, Ordering::Relaxed);
+    Some(width)
 }
 
 /// `kubectl get pods` / `k get pods` → `get pods`.
@@ -538,6 +598,10 @@ pub fn run_session(session: Session) -> Result<Session, String> {
                         save_history(&mut editor, path);
                     }
                 }
+                // The terminal may have been resized since the last input.
+                if let Some((width, _)) = editor.dimensions() {
+                    MEASURED_WIDTH.store(width, Ordering::Relaxed);
+                }
                 let flow = repl.handle_line(&input);
                 *snapshot.borrow_mut() = repl.snapshot();
                 if flow == Flow::Quit {
@@ -721,6 +785,18 @@ mod tests {
         for d in docs::FUNCTIONS {
             assert!(all.contains(d.forms[0]), "{} missing from :help", d.name);
         }
+        for width in [60, 100, 200] {
+            let text = help_text_for(width);
+            // Only a call form longer than the line may stick out (it cannot wrap).
+            let long = text.lines().find(|l| {
+                l.chars().count() > width.max(80)
+                    && !docs::FUNCTIONS.iter().any(|d| l.trim() == d.forms[0])
+            });
+            assert_eq!(long, None, "wider than {width}:\n{text}");
+        }
+        assert!(help_text_for(80).contains(
+            "  kubectl(line) -> string                      Run a kubectl command line (with\n"
+        ));
         assert!(help_for("wait_for").starts_with("wait_for(f, timeout) -> int\n"));
         assert!(help_for("reset").starts_with(":reset"));
         assert!(help_for("waitfor").contains("no help"));
