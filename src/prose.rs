@@ -171,7 +171,11 @@ pub fn render(markdown: &str) -> String {
                     paragraph.push(*line);
                     i += 1;
                 }
-                lines.extend(inline(&paragraph.join("\n"), "").split('\n').map(str::to_string));
+                lines.extend(
+                    inline(&paragraph.join("\n"), "")
+                        .split('\n')
+                        .map(str::to_string),
+                );
             }
             Block::TableRow(_) | Block::TableRule(_) => {
                 let start = i;

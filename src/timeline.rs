@@ -512,7 +512,10 @@ mod tests {
     fn the_axis_ends_inside_the_width_with_the_span_labelled() {
         for (cols, span) in [(40, 30), (45, 30), (60, 300), (10, 5), (97, 3600)] {
             let line = axis(18, cols, span, true);
-            assert!(line.chars().count() <= 18 + 1 + cols, "{cols} {span}: {line}");
+            assert!(
+                line.chars().count() <= 18 + 1 + cols,
+                "{cols} {span}: {line}"
+            );
             assert!(line.contains("|0s"), "{line}");
             let end = format!("{}|", short_duration(span));
             let end_right = format!("|{}", short_duration(span));

@@ -184,3 +184,45 @@ fn timeline_and_help_fit_a_narrow_terminal() {
         .find(|l| l.chars().count() > 80);
     assert_eq!(wide, None, ":help ran past the line:\n{screen}");
 }
+
+#[test]
+fn history_persists_across_sessions_with_ctrl_r_search_and_ctrl_d_leaves() {
+    let state = state_dir("history");
+    {
+        let Some(p) = Pane::start("klab-pty-history-1", &state) else {
+            return;
+        };
+        // A `k ` line runs as kubectl; a Rhai error shows the input with a caret.
+        p.keys(&["k get nodes node-2", "Enter"]);
+        p.wait_for("node-2   Ready");
+        p.keys(&["let z = 1 +* 2", "Enter"]);
+        let screen = p.wait_for("Unexpected '*'");
+        assert!(
+            screen.contains("1 | let z = 1 +* 2\n  |            ^"),
+            "{screen}"
+        );
+        p.keys(&["advance(\"7m\")", "Enter"]);
+        p.wait_for("klab 00:07:00>");
+        // Ctrl-D on an empty line leaves: klab exits and its pane closes.
+        p.keys(&["C-d"]);
+        let gone = (0..50).any(|_| {
+            sleep(Duration::from_millis(100));
+            !Command::new("tmux")
+                .args(["has-session", "-t", &p.name])
+                .status()
+                .unwrap()
+                .success()
+        });
+        assert!(gone, "Ctrl-D did not leave:\n{}", p.screen());
+    }
+    // A new session finds the last one's inputs: Ctrl-R searches them.
+    let Some(p) = Pane::start("klab-pty-history-2", &state) else {
+        return;
+    };
+    p.keys(&["C-r", "nodes"]);
+    p.wait_for("(reverse-i-search)`nodes': k get nodes node-2");
+    p.keys(&["Enter"]);
+    p.wait_for("node-2   Ready");
+    p.keys(&["C-r", "7m", "Enter"]);
+    p.wait_for("klab 00:07:00>");
+}

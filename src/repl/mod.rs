@@ -276,7 +276,10 @@ pub fn help_text_for(width: usize) -> String {
     const FORM: usize = 44;
     for d in docs::FUNCTIONS {
         let form = format!("  {:<FORM$} ", d.forms[0]);
-        let lines = wrap(first_sentence(d.does), width.saturating_sub(FORM + 3).max(24));
+        let lines = wrap(
+            first_sentence(d.does),
+            width.saturating_sub(FORM + 3).max(24),
+        );
         for (i, line) in lines.iter().enumerate() {
             if i == 0 && form.chars().count() <= FORM + 3 {
                 t.push_str(&form);
@@ -766,7 +769,11 @@ mod tests {
             &dir.join("replay.rhai"),
             &crate::lesson::RunOptions::new(0, output.clone()),
         );
-        assert!(result.is_ok(), "{saved}\n{:?}", result.err().map(|f| f.to_string()));
+        assert!(
+            result.is_ok(),
+            "{saved}\n{:?}",
+            result.err().map(|f| f.to_string())
+        );
         assert_eq!(output.transcript(), "job.batch/pi created\n", "{saved}");
         let (mut session, _) = crate::lesson::run_file_session(
             &dir.join("replay.rhai"),
