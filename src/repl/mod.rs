@@ -693,6 +693,42 @@ mod tests {
     }
 
     #[test]
+    fn bad_command_arguments_are_errors_and_the_session_goes_on() {
+        let mut s = session();
+        for input in [
+            ":reset 0",
+            ":reset 100000",
+            ":reset 99999999999999999999999",
+            ":load",
+            ":load /",
+            ":save",
+            ":save /proc/no-such-dir/x.rhai",
+            ":timeline now",
+            "advance(9223372036854775807)",
+            "let 변수 = 1",
+        ] {
+            assert_eq!(handle_line(&mut s, input), Flow::Continue, "{input}");
+        }
+        let t = s.session.output().transcript();
+        for expected in [
+            "error: :reset takes a number of nodes from 1 to 100, got \"0\"\n",
+            "error: :reset takes a number of nodes from 1 to 100, got \"100000\"\n",
+            "error: :load needs a FILE\n",
+            "error: :save needs a FILE\n",
+            "error: cannot write /proc/no-such-dir/x.rhai: ",
+            "error: :timeline takes no argument \"now\"",
+        ] {
+            assert!(t.contains(expected), "{expected}\n{t}");
+        }
+        assert!(!t.contains("internal error"), "{t}");
+        handle_line(&mut s, ":reset 2");
+        assert_eq!(
+            s.session.kubectl("get nodes -o name").unwrap(),
+            "node/node-1\nnode/node-2\n"
+        );
+    }
+
+    #[test]
     fn kubectl_lines_are_recognised_with_either_prefix() {
         assert_eq!(kubectl_line("kubectl get pods"), Some("get pods"));
         assert_eq!(kubectl_line("k get pods"), Some("get pods"));
