@@ -115,7 +115,7 @@ pub fn spans(text: &str) -> Vec<Span<'_>> {
         };
         if let Some(marker) = marker {
             let body = &rest[marker.len()..];
-            if let Some(end) = body.find(marker).filter(|e| *e > 0) {
+            if let Some(end) = closing(body, marker) {
                 if plain_start < i {
                     out.push(Span::Plain(&text[plain_start..i]));
                 }
@@ -141,26 +141,124 @@ pub fn spans(text: &str) -> Vec<Span<'_>> {
     out
 }
 
+/// Where the span opened by `marker` ends in `body` (the text after the marker). Code
+/// ends at the next backtick; emphasis must hug its text (`*a*`, not `2 * 3 * 4`), as
+/// in CommonMark, so a lone star in one line cannot pair with one lines later.
+fn closing(body: &str, marker: &str) -> Option<usize> {
+    if marker == "`" {
+        return body.find(marker).filter(|e| *e > 0);
+    }
+    if body.chars().next().is_none_or(char::is_whitespace) {
+        return None;
+    }
+    body.match_indices(marker)
+        .map(|(i, _)| i)
+        .find(|i| *i > 0 && !body[..*i].ends_with(char::is_whitespace))
+}
+
 /// The prose with ANSI styling; the words and line structure stay those of the source.
+/// A paragraph's lines are styled together, so emphasis may run across a line break;
+/// a table's columns are lined up.
 pub fn render(markdown: &str) -> String {
-    let lines: Vec<String> = blocks(markdown)
-        .into_iter()
-        .map(|block| match block {
-            Block::Code(line) => format!("    {CODE}{line}{RESET}"),
-            Block::Heading(1, h) => format!("{HEADING}{}{RESET}", inline(h, HEADING)),
-            Block::Heading(_, h) => format!("{SUBHEADING}{}{RESET}", inline(h, SUBHEADING)),
-            Block::Item(indent, item) => format!("{indent}  • {}", inline(item, "")),
-            Block::Quote(q) => format!("{DIM}│{RESET} {}", inline(q, "")),
-            Block::TableRule(row) => format!("{DIM}{}{RESET}", "─".repeat(row.chars().count())),
-            Block::TableRow(cells) => {
-                let cells: Vec<String> = cells.iter().map(|c| inline(c, "")).collect();
-                format!("  {}", cells.join(&format!(" {DIM}│{RESET} ")))
+    let blocks = blocks(markdown);
+    let mut lines: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        match &blocks[i] {
+            Block::Text(_) => {
+                let mut paragraph = Vec::new();
+                while let Some(Block::Text(line)) = blocks.get(i) {
+                    paragraph.push(*line);
+                    i += 1;
+                }
+                lines.extend(
+                    inline(&paragraph.join("\n"), "")
+                        .split('\n')
+                        .map(str::to_string),
+                );
             }
-            Block::Blank => String::new(),
-            Block::Text(line) => inline(line, ""),
-        })
-        .collect();
+            Block::TableRow(_) | Block::TableRule(_) => {
+                let start = i;
+                while matches!(
+                    blocks.get(i),
+                    Some(Block::TableRow(_) | Block::TableRule(_))
+                ) {
+                    i += 1;
+                }
+                lines.extend(table(&blocks[start..i]));
+            }
+            block => {
+                lines.push(render_block(block));
+                i += 1;
+            }
+        }
+    }
     lines.join("\n")
+}
+
+/// A table's rows with every column as wide as its widest cell (wide characters count
+/// two), the rule under the header drawn across each column.
+fn table(rows: &[Block<'_>]) -> Vec<String> {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in rows {
+        if let Block::TableRow(cells) = row {
+            for (c, cell) in cells.iter().enumerate() {
+                let w = shown_width(cell);
+                match widths.get_mut(c) {
+                    Some(max) => *max = (*max).max(w),
+                    None => widths.push(w),
+                }
+            }
+        }
+    }
+    rows.iter()
+        .map(|row| match row {
+            Block::TableRow(cells) => {
+                let padded: Vec<String> = widths
+                    .iter()
+                    .enumerate()
+                    .map(|(c, w)| {
+                        let cell = cells.get(c).copied().unwrap_or("");
+                        let pad = w - shown_width(cell);
+                        format!("{}{}", inline(cell, ""), " ".repeat(pad))
+                    })
+                    .collect();
+                format!("  {}", padded.join(&format!(" {DIM}│{RESET} ")))
+                    .trim_end()
+                    .to_string()
+            }
+            _ => {
+                let rules: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+                format!("  {DIM}{}{RESET}", rules.join("─┼─"))
+            }
+        })
+        .collect()
+}
+
+/// Terminal cells a cell's text takes once its markup is gone.
+fn shown_width(text: &str) -> usize {
+    spans(text)
+        .into_iter()
+        .map(|span| match span {
+            Span::Plain(t) | Span::Code(t) | Span::Bold(t) | Span::Emphasis(t) => t,
+        })
+        .flat_map(str::chars)
+        .map(crate::script::report::cell_width)
+        .sum()
+}
+
+/// One line that needs no neighbours to be drawn.
+fn render_block(block: &Block<'_>) -> String {
+    match block {
+        Block::Code(line) => format!("    {CODE}{line}{RESET}"),
+        Block::Heading(1, h) => format!("{HEADING}{}{RESET}", inline(h, HEADING)),
+        Block::Heading(_, h) => format!("{SUBHEADING}{}{RESET}", inline(h, SUBHEADING)),
+        Block::Item(indent, item) => format!("{indent}  • {}", inline(item, "")),
+        Block::Quote(q) => format!("{DIM}│{RESET} {}", inline(q, "")),
+        Block::TableRow(_) | Block::TableRule(_) => table(std::slice::from_ref(block)).concat(),
+        Block::Blank => String::new(),
+        Block::Text(line) => inline(line, ""),
+    }
 }
 
 /// A line's spans with ANSI styles; `outer` is restored after each span.
@@ -187,7 +285,26 @@ mod tests {
         let plain = strip(&render(md));
         assert_eq!(
             plain,
-            "Title\n\nSome kubectl get and bold and em.\n\n  • one\n  • two\n\n    let x = 1;\n  a │ b\n─────────────\n  1 │ 2"
+            "Title\n\nSome kubectl get and bold and em.\n\n  • one\n  • two\n\n    let x = 1;\n  a │ b\n  ──┼──\n  1 │ 2"
+        );
+    }
+
+    #[test]
+    fn emphasis_runs_across_a_line_break_but_lone_stars_stay_text() {
+        // 5.7's "A Job runs pods *to\ncompletion*".
+        let styled = render("runs pods *to\ncompletion*: a container");
+        assert_eq!(strip(&styled), "runs pods to\ncompletion: a container");
+        assert!(styled.contains(&format!("{ITALIC}to\ncompletion{RESET}")));
+        assert_eq!(strip(&render("2 * 3\nand 4 * 5")), "2 * 3\nand 4 * 5");
+        assert_eq!(spans("a * b*"), [Span::Plain("a * b*")]);
+    }
+
+    #[test]
+    fn table_columns_line_up_with_wide_characters_counted_twice() {
+        let md = "| workload | n |\n| --- | --- |\n| 잡 `x` | 1 |\n| one-shot task | 10 |";
+        assert_eq!(
+            strip(&render(md)),
+            "  workload      │ n\n  ──────────────┼───\n  잡 x          │ 1\n  one-shot task │ 10"
         );
     }
 

@@ -388,8 +388,9 @@ fn fit(label: &str, w: usize) -> String {
     }
 }
 
-/// `|0s       |30s      |1m` under the lanes: ticks at round durations, at least 12
-/// columns apart.
+/// `|0s       |30s   1m|` under the lanes: ticks at round durations, at least 12
+/// columns apart. The line is no wider than the lanes: a label that would run past the
+/// last column is written to the left of its tick, so the picture never wraps.
 fn axis(label_w: usize, cols: usize, span: i64, plain: bool) -> String {
     const STEPS: &[i64] = &[
         1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
@@ -401,14 +402,28 @@ fn axis(label_w: usize, cols: usize, span: i64, plain: bool) -> String {
         .copied()
         .find(|s| *s as f64 / per_col >= 12.0)
         .unwrap_or(span.max(1));
-    let mut line: Vec<char> = vec![' '; label_w + 1 + cols + 8];
+    let mut line: Vec<char> = vec![' '; label_w + 1 + cols];
     let mut t = 0;
     while t <= span {
-        let c = (t as f64 / per_col).round() as usize;
-        let text = format!("{tick}{}", short_duration(t));
-        if label_w + 1 + c + text.chars().count() <= line.len() {
-            for (i, ch) in text.chars().enumerate() {
-                line[label_w + 1 + c + i] = ch;
+        // The end of the span is the right edge of the last column.
+        let c = ((t as f64 / per_col).round() as usize).min(cols - 1);
+        let label: Vec<char> = short_duration(t).chars().collect();
+        let mut text = vec![tick];
+        let start = if c + 1 + label.len() <= cols {
+            text.extend(&label);
+            label_w + 1 + c
+        } else {
+            text.splice(0..0, label.iter().copied());
+            (label_w + 1 + c + 1).saturating_sub(text.len())
+        };
+        // Written only where it keeps a blank after the previous label.
+        let free = start > label_w
+            && line[start - 1..(start + text.len()).min(line.len())]
+                .iter()
+                .all(|ch| *ch == ' ');
+        if free {
+            for (i, ch) in text.into_iter().enumerate() {
+                line[start + i] = ch;
             }
         }
         t += step;
@@ -464,7 +479,7 @@ mod tests {
         assert!(first(a, '_') <= first(b, '#'), "{text}");
         assert!(text.contains("|0s") && text.contains("|30s"), "{text}");
         assert!(text.contains("_ succeeded"));
-        assert!(text.lines().all(|l| l.chars().count() <= 60 + 4), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
         assert!(text.is_ascii());
     }
 
@@ -491,6 +506,25 @@ mod tests {
         let unicode = render_text(&c, 80, false);
         assert!(unicode.starts_with("(no owner)\n  web "), "{unicode}");
         assert!(unicode.contains('█'));
+    }
+
+    #[test]
+    fn the_axis_ends_inside_the_width_with_the_span_labelled() {
+        for (cols, span) in [(40, 30), (45, 30), (60, 300), (10, 5), (97, 3600)] {
+            let line = axis(18, cols, span, true);
+            assert!(
+                line.chars().count() <= 18 + 1 + cols,
+                "{cols} {span}: {line}"
+            );
+            assert!(line.contains("|0s"), "{line}");
+            let end = format!("{}|", short_duration(span));
+            let end_right = format!("|{}", short_duration(span));
+            // The span's end is labelled, unless an earlier label holds its place.
+            assert!(
+                line.ends_with(&end) || line.ends_with(&end_right) || cols < 20,
+                "{cols} {span}: {line}"
+            );
+        }
     }
 
     #[test]

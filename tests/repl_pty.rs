@@ -12,6 +12,11 @@ struct Pane {
 
 impl Pane {
     fn start(name: &str, state: &Path) -> Option<Pane> {
+        Pane::start_sized(name, state, 120)
+    }
+
+    /// The REPL in a pane `columns` wide (no `COLUMNS` variable: klab asks the terminal).
+    fn start_sized(name: &str, state: &Path, columns: u16) -> Option<Pane> {
         if Command::new("tmux").arg("-V").output().is_err() {
             eprintln!("tmux is not installed: the terminal tests need it");
             return None;
@@ -21,7 +26,7 @@ impl Pane {
             .output();
         let bin = env!("CARGO_BIN_EXE_klab");
         let cmd = format!(
-            "cd {} && XDG_STATE_HOME={} NO_COLOR=1 {bin}",
+            "cd {} && unset COLUMNS; XDG_STATE_HOME={} NO_COLOR=1 {bin}",
             env!("CARGO_MANIFEST_DIR"),
             state.display()
         );
@@ -32,7 +37,7 @@ impl Pane {
                 "-s",
                 name,
                 "-x",
-                "120",
+                &columns.to_string(),
                 "-y",
                 "50",
                 &cmd,
@@ -61,6 +66,15 @@ impl Pane {
     fn screen(&self) -> String {
         let out = Command::new("tmux")
             .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    /// The screen with wrapped lines joined: a line longer than the pane was too wide.
+    fn joined_screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-J", "-t", &self.name])
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout).to_string()
@@ -144,4 +158,71 @@ fn multi_line_input_history_and_ctrl_c_in_a_terminal() {
     let history = std::fs::read_to_string(state.join("klab/history")).unwrap();
     assert!(history.contains("advance(\"2m30s\")"), "{history}");
     assert!(!history.contains("advance(\"1h\")"), "{history}");
+}
+
+#[test]
+fn timeline_and_help_fit_a_narrow_terminal() {
+    let state = state_dir("narrow");
+    let Some(p) = Pane::start_sized("klab-pty-narrow", &state, 64) else {
+        return;
+    };
+    p.keys(&["kubectl apply -f lessons/manifests/sample-ds.yaml", "Enter"]);
+    p.wait_for("daemonset.apps/sample-ds created");
+    p.keys(&["advance(30)", "Enter", ":timeline", "Enter"]);
+    p.wait_for("failed");
+    let screen = p.joined_screen();
+    assert!(screen.contains("daemonset/sample-ds"), "{screen}");
+    let picture = screen.split("> :timeline").nth(1).unwrap_or_default();
+    let wide = picture.lines().find(|l| l.chars().count() > 64);
+    assert_eq!(wide, None, "the timeline wrapped:\n{screen}");
+    p.keys(&["C-l", ":help", "Enter"]);
+    p.wait_for("Ctrl-D leaves");
+    let screen = p.joined_screen();
+    let wide = screen
+        .lines()
+        .filter(|l| !l.contains("define_image("))
+        .find(|l| l.chars().count() > 80);
+    assert_eq!(wide, None, ":help ran past the line:\n{screen}");
+}
+
+#[test]
+fn history_persists_across_sessions_with_ctrl_r_search_and_ctrl_d_leaves() {
+    let state = state_dir("history");
+    {
+        let Some(p) = Pane::start("klab-pty-history-1", &state) else {
+            return;
+        };
+        // A `k ` line runs as kubectl; a Rhai error shows the input with a caret.
+        p.keys(&["k get nodes node-2", "Enter"]);
+        p.wait_for("node-2   Ready");
+        p.keys(&["let z = 1 +* 2", "Enter"]);
+        let screen = p.wait_for("Unexpected '*'");
+        assert!(
+            screen.contains("1 | let z = 1 +* 2\n  |            ^"),
+            "{screen}"
+        );
+        p.keys(&["advance(\"7m\")", "Enter"]);
+        p.wait_for("klab 00:07:00>");
+        // Ctrl-D on an empty line leaves: klab exits and its pane closes.
+        p.keys(&["C-d"]);
+        let gone = (0..50).any(|_| {
+            sleep(Duration::from_millis(100));
+            !Command::new("tmux")
+                .args(["has-session", "-t", &p.name])
+                .status()
+                .unwrap()
+                .success()
+        });
+        assert!(gone, "Ctrl-D did not leave:\n{}", p.screen());
+    }
+    // A new session finds the last one's inputs: Ctrl-R searches them.
+    let Some(p) = Pane::start("klab-pty-history-2", &state) else {
+        return;
+    };
+    p.keys(&["C-r", "nodes"]);
+    p.wait_for("(reverse-i-search)`nodes': k get nodes node-2");
+    p.keys(&["Enter"]);
+    p.wait_for("node-2   Ready");
+    p.keys(&["C-r", "7m", "Enter"]);
+    p.wait_for("klab 00:07:00>");
 }

@@ -25,6 +25,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub const HELP: &str = "\
 klab REPL — a simulated Kubernetes 1.32 cluster in virtual time.
@@ -52,6 +53,8 @@ pub struct Repl {
     pub session: Session,
     /// Inputs that ran without error since the last `:reset`, as script lines.
     inputs: Vec<String>,
+    /// Parses inputs for `:save` (no functions needed to parse).
+    parser: rhai::Engine,
 }
 
 impl Repl {
@@ -59,6 +62,7 @@ impl Repl {
         Repl {
             session,
             inputs: Vec::new(),
+            parser: rhai::Engine::new_raw(),
         }
     }
 
@@ -154,7 +158,7 @@ impl Repl {
                 let mut text =
                     String::from("// Saved from the klab REPL: the inputs that ran, in order.\n");
                 for input in &self.inputs {
-                    text.push_str(input);
+                    text.push_str(&as_statement(&self.parser, input));
                     text.push('\n');
                 }
                 match std::fs::write(&path, text) {
@@ -230,6 +234,20 @@ impl Repl {
     }
 }
 
+/// `input` as a statement a script can continue after: the REPL runs `advance(60)` on its
+/// own, but in a file the next line needs a `;` between them (after a trailing comment,
+/// on a line of its own).
+fn as_statement(parser: &rhai::Engine, input: &str) -> String {
+    let continues = |text: &str| parser.compile(format!("{text}\n0")).is_ok();
+    if continues(input) {
+        input.to_string()
+    } else if continues(&format!("{input};")) {
+        format!("{input};")
+    } else {
+        format!("{input}\n;")
+    }
+}
+
 /// The file's text for `:save` (so the saved script runs without the file's folder).
 fn load_source(session: &Session, file: &str) -> String {
     std::fs::read_to_string(session.base_dir().join(file)).unwrap_or_default()
@@ -240,27 +258,66 @@ fn rhai_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
 }
 
-/// `:help`: the commands, then every script function with its first call form.
+/// `:help`: the commands, then every script function with its first call form, wrapped
+/// to the terminal.
 pub fn help_text() -> String {
+    help_text_for(terminal_width())
+}
+
+/// `:help` for a terminal `width` columns wide: a function's description wraps under
+/// itself instead of running into the next screen line.
+pub fn help_text_for(width: usize) -> String {
     let mut t = String::from(HELP);
     t.push_str("\n\nCommands:\n");
     for (c, what) in complete::COMMANDS {
         t.push_str(&format!("  {c} {what}\n"));
     }
     t.push_str("\nScript functions (Durations: \"90s\", \"5m\", \"1h30m\" or seconds):\n");
+    const FORM: usize = 44;
     for d in docs::FUNCTIONS {
-        t.push_str(&format!(
-            "  {:<44} {}\n",
-            d.forms[0],
-            first_sentence(d.does)
-        ));
+        let form = format!("  {:<FORM$} ", d.forms[0]);
+        let lines = wrap(
+            first_sentence(d.does),
+            width.saturating_sub(FORM + 3).max(24),
+        );
+        for (i, line) in lines.iter().enumerate() {
+            if i == 0 && form.chars().count() <= FORM + 3 {
+                t.push_str(&form);
+            } else {
+                // A long form gets its own line; the description goes under the column.
+                if i == 0 {
+                    t.push_str(form.trim_end());
+                    t.push('\n');
+                }
+                t.push_str(&" ".repeat(FORM + 3));
+            }
+            t.push_str(line);
+            t.push('\n');
+        }
     }
     t.push_str(
-        "\nThe prompt shows simulated time since the cluster started; it moves only when you\n\
-         advance it (advance, settle, wait_for, or kubectl commands that wait).\n\
+        "\nThe prompt shows simulated time since the cluster started. It moves only\n\
+         when you advance it (advance, settle, wait_for, or kubectl commands that wait).\n\
          Ctrl-C clears the line, Ctrl-D leaves.",
     );
     t
+}
+
+/// Words of `text` in lines of at most `width` characters (a longer word stays whole).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
 }
 
 fn first_sentence(text: &str) -> &str {
@@ -312,13 +369,36 @@ pub fn colour_enabled() -> bool {
     crate::output::colour_terminal()
 }
 
-/// The terminal's width in columns (`COLUMNS`, else 100).
+/// The terminal's width in columns as the REPL last measured it (0: not measured).
+static MEASURED_WIDTH: AtomicUsize = AtomicUsize::new(0);
+
+/// The width pictures and help are drawn for: `COLUMNS` if set, else the terminal's own
+/// width when stdout is one (shells rarely export `COLUMNS`), else 100.
 pub fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
+    let usable = |w: &usize| *w >= 40;
+    if let Some(w) = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
-        .filter(|w: &usize| *w >= 40)
-        .unwrap_or(100)
+        .filter(usable)
+    {
+        return w;
+    }
+    let measured = match MEASURED_WIDTH.load(Ordering::Relaxed) {
+        0 => measure_width(),
+        w => Some(w),
+    };
+    measured.filter(usable).unwrap_or(100)
+}
+
+/// Asks the terminal on stdout for its width (`klab run --timeline`); None off a terminal.
+fn measure_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let width = Editor::<(), DefaultHistory>::new().ok()?.dimensions()?.0;
+    MEASURED_WIDTH.store(width, Ordering::Relaxed);
+    Some(width)
 }
 
 /// `kubectl get pods` / `k get pods` → `get pods`.
@@ -521,6 +601,10 @@ pub fn run_session(session: Session) -> Result<Session, String> {
                         save_history(&mut editor, path);
                     }
                 }
+                // The terminal may have been resized since the last input.
+                if let Some((width, _)) = editor.dimensions() {
+                    MEASURED_WIDTH.store(width, Ordering::Relaxed);
+                }
                 let flow = repl.handle_line(&input);
                 *snapshot.borrow_mut() = repl.snapshot();
                 if flow == Flow::Quit {
@@ -609,6 +693,42 @@ mod tests {
     }
 
     #[test]
+    fn bad_command_arguments_are_errors_and_the_session_goes_on() {
+        let mut s = session();
+        for input in [
+            ":reset 0",
+            ":reset 100000",
+            ":reset 99999999999999999999999",
+            ":load",
+            ":load /",
+            ":save",
+            ":save /proc/no-such-dir/x.rhai",
+            ":timeline now",
+            "advance(9223372036854775807)",
+            "let 변수 = 1",
+        ] {
+            assert_eq!(handle_line(&mut s, input), Flow::Continue, "{input}");
+        }
+        let t = s.session.output().transcript();
+        for expected in [
+            "error: :reset takes a number of nodes from 1 to 100, got \"0\"\n",
+            "error: :reset takes a number of nodes from 1 to 100, got \"100000\"\n",
+            "error: :load needs a FILE\n",
+            "error: :save needs a FILE\n",
+            "error: cannot write /proc/no-such-dir/x.rhai: ",
+            "error: :timeline takes no argument \"now\"",
+        ] {
+            assert!(t.contains(expected), "{expected}\n{t}");
+        }
+        assert!(!t.contains("internal error"), "{t}");
+        handle_line(&mut s, ":reset 2");
+        assert_eq!(
+            s.session.kubectl("get nodes -o name").unwrap(),
+            "node/node-1\nnode/node-2\n"
+        );
+    }
+
+    #[test]
     fn kubectl_lines_are_recognised_with_either_prefix() {
         assert_eq!(kubectl_line("kubectl get pods"), Some("get pods"));
         assert_eq!(kubectl_line("k get pods"), Some("get pods"));
@@ -641,7 +761,7 @@ mod tests {
         r.handle_line(":save saved.rhai");
         let saved = std::fs::read_to_string(dir.join("saved.rhai")).unwrap();
         assert!(
-            saved.contains("let n = 2;\nkubectl(\"get nodes\");\nadvance(n * 30)\n"),
+            saved.contains("let n = 2;\nkubectl(\"get nodes\");\nadvance(n * 30);\n"),
             "{saved}"
         );
         assert!(!saved.contains("no_such_function"), "{saved}");
@@ -657,11 +777,69 @@ mod tests {
     }
 
     #[test]
+    fn a_saved_session_runs_back_with_klab_run_to_the_same_cluster() {
+        let dir = std::env::temp_dir().join(format!("klab-save-run-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut r = Repl::new(Session::new(SessionOptions::new(
+            0,
+            &dir,
+            Output::capture(),
+        )));
+        // Inputs the REPL accepts without a `;`: a call, a trailing comment, a map, a
+        // block, a multi-line function, a kubectl line.
+        for input in [
+            "let n = 2",
+            "advance(n * 30) // a minute",
+            "let m = #{a: 1}",
+            "if m.a == 1 { advance(5) }",
+            "fn twice(x) {\nx * 2\n}",
+            "kubectl create job pi --image=busybox -- sleep 10",
+            "advance(twice(n))",
+            ":save replay.rhai",
+        ] {
+            r.handle_line(input);
+        }
+        let saved = std::fs::read_to_string(dir.join("replay.rhai")).unwrap();
+        let output = Output::capture();
+        let result = crate::lesson::run_file(
+            &dir.join("replay.rhai"),
+            &crate::lesson::RunOptions::new(0, output.clone()),
+        );
+        assert!(
+            result.is_ok(),
+            "{saved}\n{:?}",
+            result.err().map(|f| f.to_string())
+        );
+        assert_eq!(output.transcript(), "job.batch/pi created\n", "{saved}");
+        let (mut session, _) = crate::lesson::run_file_session(
+            &dir.join("replay.rhai"),
+            &crate::lesson::RunOptions::new(0, Output::capture()),
+        )
+        .unwrap();
+        assert_eq!(session.elapsed().secs(), r.session.elapsed().secs());
+        assert_eq!(session.elapsed().secs(), 69);
+        let pods = |s: &mut Session| s.kubectl("get pods").unwrap();
+        assert_eq!(pods(&mut session), pods(&mut r.session));
+    }
+
+    #[test]
     fn help_covers_every_function_and_one_function_in_detail() {
         let all = help_text();
         for d in docs::FUNCTIONS {
             assert!(all.contains(d.forms[0]), "{} missing from :help", d.name);
         }
+        for width in [60, 100, 200] {
+            let text = help_text_for(width);
+            // Only a call form longer than the line may stick out (it cannot wrap).
+            let long = text.lines().find(|l| {
+                l.chars().count() > width.max(80)
+                    && !docs::FUNCTIONS.iter().any(|d| l.trim() == d.forms[0])
+            });
+            assert_eq!(long, None, "wider than {width}:\n{text}");
+        }
+        assert!(help_text_for(80).contains(
+            "  kubectl(line) -> string                      Run a kubectl command line (with\n"
+        ));
         assert!(help_for("wait_for").starts_with("wait_for(f, timeout) -> int\n"));
         assert!(help_for("reset").starts_with(":reset"));
         assert!(help_for("waitfor").contains("no help"));

@@ -155,7 +155,7 @@ fn locate(pos: Position, file: &str, source: &str) -> Option<Box<Location>> {
 
 /// How many terminal cells a character takes: Hangul, CJK and full-width forms take two
 /// (the lessons' strings are Korean), so the caret lands under the right character.
-fn cell_width(c: char) -> usize {
+pub fn cell_width(c: char) -> usize {
     let wide = matches!(c as u32,
         0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF |
         0xA960..=0xA97F | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6);
