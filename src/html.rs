@@ -223,14 +223,16 @@ pub fn markdown(text: &str) -> String {
             Block::Item(..) => {
                 html.push_str("<ul>\n");
                 while let Some(Block::Item(indent, item)) = blocks.get(i) {
-                    let mut body = inline(item);
+                    let mut text = item.to_string();
                     i += 1;
-                    // Text right under an item continues it.
+                    // Text right under an item continues it (styled as one, so emphasis
+                    // may run across the line break).
                     while let Some(Block::Text(more)) = blocks.get(i) {
-                        body.push(' ');
-                        body.push_str(&inline(more.trim()));
+                        text.push(' ');
+                        text.push_str(more.trim());
                         i += 1;
                     }
+                    let body = inline(&text);
                     let depth = indent.chars().count() / 2;
                     if depth > 0 {
                         let _ = writeln!(html, "<li style=\"margin-left:{depth}em\">{body}</li>");
@@ -243,10 +245,14 @@ pub fn markdown(text: &str) -> String {
             Block::Quote(_) => {
                 let mut parts = Vec::new();
                 while let Some(Block::Quote(q)) = blocks.get(i) {
-                    parts.push(inline(q));
+                    parts.push(*q);
                     i += 1;
                 }
-                let _ = writeln!(html, "<blockquote><p>{}</p></blockquote>", parts.join("\n"));
+                let _ = writeln!(
+                    html,
+                    "<blockquote><p>{}</p></blockquote>",
+                    inline(&parts.join("\n"))
+                );
             }
             Block::TableRow(_) | Block::TableRule(_) => {
                 let mut rows = Vec::new();
@@ -277,10 +283,11 @@ pub fn markdown(text: &str) -> String {
             Block::Text(_) => {
                 let mut parts = Vec::new();
                 while let Some(Block::Text(t)) = blocks.get(i) {
-                    parts.push(inline(t.trim()));
+                    parts.push(t.trim());
                     i += 1;
                 }
-                let _ = writeln!(html, "<p>{}</p>", parts.join("\n"));
+                // Styled as one paragraph: emphasis may run across a line break.
+                let _ = writeln!(html, "<p>{}</p>", inline(&parts.join("\n")));
             }
         }
     }
@@ -317,6 +324,13 @@ mod tests {
              <div class=\"scroll\"><table>\n<tr><th>k</th><th>v</th></tr>\n<tr><td>x</td><td>&lt;y&gt;</td></tr>\n</table></div>\n\
              <pre class=\"prose\"><code>if a &lt; b {}</code></pre>\n"
         );
+    }
+
+    #[test]
+    fn emphasis_runs_across_a_paragraphs_line_break() {
+        let html = markdown("runs *to\ncompletion* here\n\n- an *item\n  continued* on");
+        assert!(html.contains("<em>to\ncompletion</em>"), "{html}");
+        assert!(html.contains("<em>item continued</em>"), "{html}");
     }
 
     #[test]
