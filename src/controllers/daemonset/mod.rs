@@ -33,7 +33,7 @@ use index::{by_node, FnvMap, PodsByNode};
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::Pod;
 use rollout::NodeSlot;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// The component name on the DaemonSet's events (fact 23).
@@ -44,9 +44,10 @@ pub const BURST_REPLICAS: usize = 250;
 #[derive(Default)]
 pub struct DaemonSetController {
     backoff: FailedPodBackoff,
-    /// DS uid → node → (shouldRun, shouldContinueRunning) as last computed, so a node
-    /// change re-syncs a DaemonSet only when it matters to it (`updateNode`).
-    verdicts: FnvMap<String, FnvMap<String, (bool, bool)>>,
+    /// DS uid → every node's (shouldRun, shouldContinueRunning), kept current by the node
+    /// watch, so a node change re-syncs a DaemonSet only when it matters to it
+    /// (`updateNode`) and a sync reads the verdicts instead of checking every node again.
+    verdicts: FnvMap<String, NodeVerdicts>,
     /// Pods without a controller, from the watch: candidates for adoption (`ClaimPods`).
     orphans: BTreeSet<ObjKey>,
     /// Re-syncs asked for by the watch (which cannot set timers), set at the next sync.
@@ -56,6 +57,16 @@ pub struct DaemonSetController {
     /// The resourceVersion of each DaemonSet's last status write by this controller: the
     /// watch event it causes needs no re-sync (nothing else changed with it).
     own_writes: FnvMap<ObjKey, String>,
+}
+
+/// One DaemonSet's verdict on every node, by node name (the node list's order).
+#[derive(Default)]
+struct NodeVerdicts {
+    /// The DaemonSet generation the whole map was computed for: any spec change (and so any
+    /// template change) bumps it, and the next sync computes every node again. Between
+    /// two, the node watch keeps each node's entry current.
+    generation: Option<i64>,
+    nodes: BTreeMap<String, (bool, bool)>,
 }
 
 /// (minReadySeconds, whether the selector is the empty "select everything" one).
@@ -123,7 +134,7 @@ impl DaemonSetController {
             if change.kind == WatchType::Deleted {
                 // The node leaves the list at once: DESIRED drops (fact 18).
                 if let Some(v) = self.verdicts.get_mut(&uid) {
-                    v.remove(&name);
+                    v.nodes.remove(&name);
                 }
                 out.push(ds_obj.key());
                 continue;
@@ -136,6 +147,7 @@ impl DaemonSetController {
                 .verdicts
                 .entry(uid)
                 .or_default()
+                .nodes
                 .insert(name.clone(), verdict);
             let matters = match change.kind {
                 // `addNode`: DaemonSets that should run there (fact 17).
@@ -189,22 +201,26 @@ impl DaemonSetController {
         let now = world.now;
 
         let owned = self.claim(world, &ds_obj, &sel, pods::owned_pods(&ds_obj, &dependents));
-        let nodes: Vec<Arc<Object>> = world.nodes().cloned().collect();
-        let eligibility = Eligibility::new(ds);
-        let verdicts: Vec<(&str, bool, bool)> = nodes
-            .iter()
-            .filter_map(|n| n.node().map(|node| (n.name(), eligibility.check(node))))
-            .map(|(name, (run, cont))| (name, run, cont))
-            .collect();
-        let cache = self.verdicts.entry(ds_obj.uid().to_string()).or_default();
-        for (name, run, cont) in &verdicts {
-            match cache.get_mut(*name) {
-                Some(v) => *v = (*run, *cont),
-                None => {
-                    cache.insert(name.to_string(), (*run, *cont));
-                }
-            }
+        // Every node's verdict: from the watch-kept cache, or computed for all nodes when
+        // the spec changed since (taken out of `self` for the sync, put back at its end).
+        let mut cache = self.verdicts.remove(ds_obj.uid()).unwrap_or_default();
+        let ds_generation = ds_obj.meta().generation;
+        if cache.generation != ds_generation {
+            let eligibility = Eligibility::new(ds);
+            cache.nodes = world
+                .nodes()
+                .filter_map(|n| {
+                    n.node()
+                        .map(|node| (n.name().to_string(), eligibility.check(node)))
+                })
+                .collect();
+            cache.generation = ds_generation;
         }
+        let verdicts: Vec<(&str, bool, bool)> = cache
+            .nodes
+            .iter()
+            .map(|(name, (run, cont))| (name.as_str(), *run, *cont))
+            .collect();
 
         // manage: one pod per eligible node.
         let grouped = by_node(&owned);
@@ -264,6 +280,8 @@ impl DaemonSetController {
             let at = now + SimDuration::from_secs(min_ready as i64);
             self.wake(world, at, key);
         }
+        drop(verdicts);
+        self.verdicts.insert(ds_obj.uid().to_string(), cache);
     }
 
     /// `ClaimPods`: the owned pods that still match, plus orphans adopted now.
