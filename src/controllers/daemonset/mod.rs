@@ -224,11 +224,12 @@ impl DaemonSetController {
 
         // manage: one pod per eligible node.
         let grouped = by_node(&owned);
-        let wrote = self.manage(world, &ds_obj, &verdicts, &grouped, hash, generation);
+        let rows = node_rows(&verdicts, &grouped);
+        let wrote = self.manage(world, &ds_obj, &rows, &grouped, hash, generation);
 
         // The rolling update runs once the manage loop has nothing left to do (fact 30).
         if !wrote && rollout::rolling_parameters(ds).is_some() {
-            self.rolling_update(world, &ds_obj, &verdicts, &grouped, hash, generation);
+            self.rolling_update(world, &ds_obj, &rows, &grouped, hash, generation);
         }
 
         // cleanupHistory, counting every pod's hash, terminal ones included. Read the pods
@@ -244,13 +245,21 @@ impl DaemonSetController {
         history::cleanup(world, ds, &history.old, owned_now);
 
         // Status, from the pods as they are now.
-        let grouped = if wrote_any {
-            by_node(owned_now)
-        } else {
-            grouped
+        let count = |rows: &[NodeRow]| {
+            status::count_rows(
+                rows.iter().map(|r| (r.run, r.pods)),
+                hash,
+                generation,
+                min_ready,
+                now,
+            )
         };
-        let nodes: Vec<(&str, bool)> = verdicts.iter().map(|(n, run, _)| (*n, *run)).collect();
-        let counts = status::count(&nodes, &grouped, hash, generation, min_ready, now);
+        let counts = if wrote_any {
+            let grouped = by_node(owned_now);
+            count(&node_rows(&verdicts, &grouped))
+        } else {
+            count(&rows)
+        };
         let observed = ds_obj.meta().generation.unwrap_or(0);
         let current = world.store.get(key).cloned();
         let current_status = current
@@ -320,7 +329,7 @@ impl DaemonSetController {
         &mut self,
         world: &mut World,
         ds_obj: &Arc<Object>,
-        verdicts: &[(&str, bool, bool)],
+        rows: &[NodeRow],
         grouped: &PodsByNode,
         hash: &str,
         generation: Option<i64>,
@@ -337,22 +346,24 @@ impl DaemonSetController {
         let mut create_on = Vec::new();
         let mut delete = Vec::new();
         let mut requeue: Option<SimDuration> = None;
-        for (node, run, cont) in verdicts {
+        for &NodeRow {
+            node,
+            run,
+            cont,
+            pods,
+        } in rows
+        {
             let ctx = NodeContext {
                 node,
-                should_run: *run,
-                should_continue: *cont,
+                should_run: run,
+                should_continue: cont,
                 surge,
                 hash,
                 min_ready_seconds: min_ready,
                 now: world.now,
                 backoff_prefix: &prefix,
             };
-            let plan = decide::pods_should_be_on_node(
-                &ctx,
-                grouped.get(node).map(Vec::as_slice),
-                &mut self.backoff,
-            );
+            let plan = decide::pods_should_be_on_node(&ctx, pods, &mut self.backoff);
             for (type_, reason, message) in plan.events {
                 world.record_event(ds_obj, type_, reason, message, NAME);
             }
@@ -365,7 +376,7 @@ impl DaemonSetController {
             }
         }
         // Never-scheduled pods aimed at nodes that are gone: PodGC cannot see them (fact 18).
-        let mut orphaned: Vec<String> = missing_nodes(verdicts, grouped)
+        let mut orphaned: Vec<String> = missing_nodes(rows, grouped)
             .into_iter()
             .flat_map(|node| &grouped[node])
             .filter(|p| decide::bound_node(p).is_none())
@@ -386,7 +397,7 @@ impl DaemonSetController {
         &mut self,
         world: &mut World,
         ds_obj: &Arc<Object>,
-        verdicts: &[(&str, bool, bool)],
+        rows: &[NodeRow],
         grouped: &PodsByNode,
         hash: &str,
         generation: Option<i64>,
@@ -400,24 +411,23 @@ impl DaemonSetController {
         if !any_old {
             return;
         }
-        let desired = verdicts.iter().filter(|(_, run, _)| *run).count();
+        let desired = rows.iter().filter(|r| r.run).count();
         let Ok((max_surge, max_unavailable)) = rollout::budgets(ds, desired) else {
             return;
         };
         // `updatedDesiredNodeCounts`: every node with pods, plus every node that should
         // run one; in node order first so that the shuffle alone decides.
-        let empty: Vec<&Pod> = Vec::new();
-        let mut walk: Vec<NodeSlot> = verdicts
+        let mut walk: Vec<NodeSlot> = rows
             .iter()
-            .filter(|(n, run, _)| *run || grouped.contains_key(n))
-            .map(|(node, run, _)| NodeSlot {
-                node,
-                pods: grouped.get(node).map_or(empty.as_slice(), Vec::as_slice),
-                should_run: Some(*run),
+            .filter(|r| r.run || r.pods.is_some())
+            .map(|r| NodeSlot {
+                node: r.node,
+                pods: r.pods.unwrap_or(&[]),
+                should_run: Some(r.run),
             })
             .collect();
         walk.extend(
-            missing_nodes(verdicts, grouped)
+            missing_nodes(rows, grouped)
                 .into_iter()
                 .map(|node| NodeSlot {
                     node,
@@ -456,16 +466,39 @@ impl DaemonSetController {
     }
 }
 
-/// Nodes that have DS pods aimed at them but are no longer in the node list, by name.
-fn missing_nodes<'a>(verdicts: &[(&str, bool, bool)], grouped: &PodsByNode<'a>) -> Vec<&'a str> {
-    let present = verdicts
+/// One node as a sync sees it: its verdict and the DaemonSet's pods aimed at it, looked up
+/// once per sync and shared by the manage loop, the rolling update and the status count.
+#[derive(Clone, Copy)]
+struct NodeRow<'a> {
+    node: &'a str,
+    run: bool,
+    cont: bool,
+    /// `None` when the node has no pod of this DaemonSet at all.
+    pods: Option<&'a [&'a Pod]>,
+}
+
+fn node_rows<'a>(
+    verdicts: &[(&'a str, bool, bool)],
+    grouped: &'a PodsByNode<'a>,
+) -> Vec<NodeRow<'a>> {
+    verdicts
         .iter()
-        .filter(|(n, _, _)| grouped.contains_key(n))
-        .count();
+        .map(|&(node, run, cont)| NodeRow {
+            node,
+            run,
+            cont,
+            pods: grouped.get(node).map(Vec::as_slice),
+        })
+        .collect()
+}
+
+/// Nodes that have DS pods aimed at them but are no longer in the node list, by name.
+fn missing_nodes<'a>(rows: &[NodeRow], grouped: &PodsByNode<'a>) -> Vec<&'a str> {
+    let present = rows.iter().filter(|r| r.pods.is_some()).count();
     if present == grouped.len() {
         return Vec::new();
     }
-    let existing: BTreeSet<&str> = verdicts.iter().map(|(n, _, _)| *n).collect();
+    let existing: BTreeSet<&str> = rows.iter().map(|r| r.node).collect();
     let mut out: Vec<&str> = grouped
         .keys()
         .copied()

@@ -6,6 +6,7 @@ use super::decide::{is_available, is_ready, is_updated, oldest_first};
 use super::index::PodsByNode;
 use crate::sim::SimTime;
 use k8s_openapi::api::apps::v1::DaemonSetStatus;
+use k8s_openapi::api::core::v1::Pod;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -33,9 +34,28 @@ pub fn count(
     min_ready: i32,
     now: SimTime,
 ) -> Counts {
+    count_rows(
+        nodes
+            .iter()
+            .map(|(node, run)| (*run, pods_by_node.get(node).map(Vec::as_slice))),
+        hash,
+        generation,
+        min_ready,
+        now,
+    )
+}
+
+/// `count` over (shouldRun, the node's DS pods or `None`) per node, in node order.
+pub fn count_rows<'a>(
+    rows: impl Iterator<Item = (bool, Option<&'a [&'a Pod]>)>,
+    hash: &str,
+    generation: Option<i64>,
+    min_ready: i32,
+    now: SimTime,
+) -> Counts {
     let mut c = Counts::default();
-    for (node, should_run) in nodes {
-        let pods = pods_by_node.get(node).filter(|p| !p.is_empty());
+    for (should_run, pods) in rows {
+        let pods = pods.filter(|p| !p.is_empty());
         if !should_run {
             if pods.is_some() {
                 c.misscheduled += 1;
