@@ -54,6 +54,11 @@ pub struct DaemonSetController {
     pending_wakes: Vec<(SimTime, ObjKey)>,
     /// Re-syncs already set, so a thousand pods turning ready set one timer.
     wakes: BTreeSet<(SimTime, ObjKey)>,
+    /// DS uid → nodes whose DS pods or verdict changed since its last sync, fed by the
+    /// watch: the nodes whose share of the status counts must be counted again.
+    dirty: FnvMap<String, BTreeSet<String>>,
+    /// DS uid → its status counts kept per node between syncs.
+    counts: FnvMap<String, status::CountCache>,
     /// The resourceVersion of each DaemonSet's last status write by this controller: the
     /// watch event it causes needs no re-sync (nothing else changed with it).
     own_writes: FnvMap<ObjKey, String>,
@@ -87,10 +92,37 @@ impl DaemonSetController {
         }
     }
 
+    /// Marks `node` dirty for the DaemonSet `uid`.
+    fn mark(&mut self, uid: &str, node: &str) {
+        match self.dirty.get_mut(uid) {
+            Some(set) => {
+                if !set.contains(node) {
+                    set.insert(node.to_string());
+                }
+            }
+            None => {
+                self.dirty
+                    .insert(uid.to_string(), BTreeSet::from([node.to_string()]));
+            }
+        }
+    }
+
     fn watch_pod(&mut self, change: &WatchEvent, world: &World, out: &mut Vec<ObjKey>) {
         let obj = &change.object;
         let Some(pod) = obj.pod() else { return };
         let key = change.key();
+        // The node this pod counts on: dirty for its DaemonSet, or for every DaemonSet in
+        // the namespace when it has none (it may have just been released by one).
+        if let Some(node) = decide::target_node(pod) {
+            match obj.controller_ref().filter(|r| r.kind == "DaemonSet") {
+                Some(r) => self.mark(&r.uid, node),
+                None => {
+                    for ds in world.store.list(Kind::DaemonSet, Some(obj.namespace())) {
+                        self.mark(ds.uid(), node);
+                    }
+                }
+            }
+        }
         let Some(owner) = obj.controller_ref() else {
             // An orphan: a DaemonSet whose selector matches may adopt it.
             if change.kind == WatchType::Deleted || obj.is_deleting() {
@@ -136,6 +168,7 @@ impl DaemonSetController {
                 if let Some(v) = self.verdicts.get_mut(&uid) {
                     v.nodes.remove(&name);
                 }
+                self.mark(&uid, &name);
                 out.push(ds_obj.key());
                 continue;
             }
@@ -145,10 +178,13 @@ impl DaemonSetController {
             let verdict = Eligibility::new(ds).check(node);
             let previous = self
                 .verdicts
-                .entry(uid)
+                .entry(uid.clone())
                 .or_default()
                 .nodes
                 .insert(name.clone(), verdict);
+            if previous != Some(verdict) {
+                self.mark(&uid, &name);
+            }
             let matters = match change.kind {
                 // `addNode`: DaemonSets that should run there (fact 17).
                 WatchType::Added => verdict.0 || previous.is_some_and(|p| p != verdict),
@@ -189,6 +225,8 @@ impl DaemonSetController {
         };
         let mut dependents = world.store.dependents(ds_obj.uid());
         let before = world.store.resource_version();
+        // This sync's own writes, from here on, are changes the watch has not seen yet.
+        let log_start = world.store.log_end();
         let Ok(history) = history::construct(world, &ds_obj, &dependents) else {
             // A hash collision bumped collisionCount; that change brings us back.
             return;
@@ -244,22 +282,47 @@ impl DaemonSetController {
         };
         history::cleanup(world, ds, &history.old, owned_now);
 
-        // Status, from the pods as they are now.
-        let count = |rows: &[NodeRow]| {
-            status::count_rows(
+        // Status, from the pods as they are now: counted again only on the nodes the watch
+        // marked dirty since the last sync and those this sync's own writes touched.
+        let mut dirty = self.dirty.remove(ds_obj.uid()).unwrap_or_default();
+        for change in world.store.changes_since(log_start) {
+            if let Some(node) = change.object.pod().and_then(decide::target_node) {
+                if !dirty.contains(node) {
+                    dirty.insert(node.to_string());
+                }
+            }
+        }
+        let params = status::CountParams {
+            ds_generation: ds_obj.meta().generation,
+            hash: hash.to_string(),
+            template_generation: generation,
+            min_ready,
+        };
+        let regrouped;
+        let rows: &[NodeRow] = if wrote_any {
+            regrouped = by_node(owned_now);
+            &node_rows(&verdicts, &regrouped)
+        } else {
+            &rows
+        };
+        let view: Vec<(&str, bool, Option<&[&Pod]>)> =
+            rows.iter().map(|r| (r.node, r.run, r.pods)).collect();
+        let kept = self.counts.entry(ds_obj.uid().to_string()).or_default();
+        let counts = kept.update(params, &view, &dirty, now);
+        if cfg!(debug_assertions) {
+            // Every test run checks the kept counts against a full count.
+            let full = status::count_rows(
                 rows.iter().map(|r| (r.run, r.pods)),
                 hash,
                 generation,
                 min_ready,
                 now,
-            )
-        };
-        let counts = if wrote_any {
-            let grouped = by_node(owned_now);
-            count(&node_rows(&verdicts, &grouped))
-        } else {
-            count(&rows)
-        };
+            );
+            assert_eq!(
+                counts, full,
+                "kept DaemonSet counts drifted from a full count"
+            );
+        }
         let observed = ds_obj.meta().generation.unwrap_or(0);
         let current = world.store.get(key).cloned();
         let current_status = current
@@ -545,6 +608,8 @@ impl Controller for DaemonSetController {
                 if change.kind == WatchType::Deleted {
                     self.own_writes.remove(&key);
                     self.verdicts.remove(obj.uid());
+                    self.dirty.remove(obj.uid());
+                    self.counts.remove(obj.uid());
                     self.backoff.gc(change.at, Some(obj.uid()));
                 }
             }
