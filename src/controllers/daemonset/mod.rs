@@ -28,7 +28,7 @@ use crate::sim::{SimDuration, SimTime, TimerClass};
 use crate::store::{WatchEvent, WatchType};
 use crate::world::World;
 use backoff::FailedPodBackoff;
-use decide::{Eligibility, NodeContext};
+use decide::{Eligibility, NodeContext, NodePlan};
 use index::{by_node, FnvMap, PodsByNode};
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::Pod;
@@ -57,6 +57,9 @@ pub struct DaemonSetController {
     /// DS uid → nodes whose DS pods or verdict changed since its last sync, fed by the
     /// watch: the nodes whose share of the status counts must be counted again.
     dirty: FnvMap<String, BTreeSet<String>>,
+    /// DS uid → the nodes the manage loop must look at again even if nothing changes there
+    /// (something was left to do, or a surge pair waits on time), and what it depended on.
+    unsettled: FnvMap<String, Unsettled>,
     /// DS uid → its status counts kept per node between syncs.
     counts: FnvMap<String, status::CountCache>,
     /// The resourceVersion of each DaemonSet's last status write by this controller: the
@@ -72,6 +75,16 @@ struct NodeVerdicts {
     /// two, the node watch keeps each node's entry current.
     generation: Option<i64>,
     nodes: BTreeMap<String, (bool, bool)>,
+}
+
+/// The manage loop's memory of one DaemonSet between syncs. A node outside `nodes` whose
+/// pods and verdict did not change (not dirty) would get an empty plan again, unless one of
+/// `params` changed: then every node is looked at.
+#[derive(Default)]
+struct Unsettled {
+    /// (DaemonSet generation, observedGeneration — part of the backoff key —, hash).
+    params: Option<(Option<i64>, i64, String)>,
+    nodes: BTreeSet<String>,
 }
 
 /// (minReadySeconds, whether the selector is the empty "select everything" one).
@@ -263,7 +276,9 @@ impl DaemonSetController {
         // manage: one pod per eligible node.
         let grouped = by_node(&owned);
         let rows = node_rows(&verdicts, &grouped);
-        let wrote = self.manage(world, &ds_obj, &rows, &grouped, hash, generation);
+        // The nodes whose pods or verdict changed since the last sync, from the watch.
+        let mut dirty = self.dirty.remove(ds_obj.uid()).unwrap_or_default();
+        let wrote = self.manage(world, &ds_obj, &rows, &grouped, &dirty, hash, generation);
 
         // The rolling update runs once the manage loop has nothing left to do (fact 30).
         if !wrote && rollout::rolling_parameters(ds).is_some() {
@@ -284,7 +299,6 @@ impl DaemonSetController {
 
         // Status, from the pods as they are now: counted again only on the nodes the watch
         // marked dirty since the last sync and those this sync's own writes touched.
-        let mut dirty = self.dirty.remove(ds_obj.uid()).unwrap_or_default();
         for change in world.store.changes_since(log_start) {
             if let Some(node) = change.object.pod().and_then(decide::target_node) {
                 if !dirty.contains(node) {
@@ -394,6 +408,7 @@ impl DaemonSetController {
         ds_obj: &Arc<Object>,
         rows: &[NodeRow],
         grouped: &PodsByNode,
+        dirty: &BTreeSet<String>,
         hash: &str,
         generation: Option<i64>,
     ) -> bool {
@@ -409,6 +424,12 @@ impl DaemonSetController {
         let mut create_on = Vec::new();
         let mut delete = Vec::new();
         let mut requeue: Option<SimDuration> = None;
+        let params = Some((ds_obj.meta().generation, observed, hash.to_string()));
+        let mut memory = self.unsettled.remove(ds_obj.uid()).unwrap_or_default();
+        let every_node = memory.params != params;
+        let mut unsettled = BTreeSet::new();
+        // Debug builds check that every node skipped would indeed get an empty plan.
+        let mut check_backoff = cfg!(debug_assertions).then(|| self.backoff.clone());
         for &NodeRow {
             node,
             run,
@@ -426,7 +447,19 @@ impl DaemonSetController {
                 now: world.now,
                 backoff_prefix: &prefix,
             };
+            if !every_node && !dirty.contains(node) && !memory.nodes.contains(node) {
+                if let Some(b) = check_backoff.as_mut() {
+                    let plan = decide::pods_should_be_on_node(&ctx, pods, b);
+                    assert_eq!(plan, NodePlan::default(), "skipped node {node}");
+                }
+                continue;
+            }
             let plan = decide::pods_should_be_on_node(&ctx, pods, &mut self.backoff);
+            // Anything to do, or a surge pair whose old pod goes once the new one has been
+            // available long enough: look again next sync even if nothing changes.
+            if plan != NodePlan::default() || (surge && pods.is_some_and(|p| p.len() > 1)) {
+                unsettled.insert(node.to_string());
+            }
             for (type_, reason, message) in plan.events {
                 world.record_event(ds_obj, type_, reason, message, NAME);
             }
@@ -438,6 +471,9 @@ impl DaemonSetController {
                 requeue = Some(requeue.map_or(d, |r: SimDuration| r.min(d)));
             }
         }
+        memory.params = params;
+        memory.nodes = unsettled;
+        self.unsettled.insert(ds_obj.uid().to_string(), memory);
         // Never-scheduled pods aimed at nodes that are gone: PodGC cannot see them (fact 18).
         let mut orphaned: Vec<String> = missing_nodes(rows, grouped)
             .into_iter()
@@ -610,6 +646,7 @@ impl Controller for DaemonSetController {
                     self.verdicts.remove(obj.uid());
                     self.dirty.remove(obj.uid());
                     self.counts.remove(obj.uid());
+                    self.unsettled.remove(obj.uid());
                     self.backoff.gc(change.at, Some(obj.uid()));
                 }
             }
