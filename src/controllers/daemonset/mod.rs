@@ -278,7 +278,7 @@ impl DaemonSetController {
         let rows = node_rows(&verdicts, &grouped);
         // The nodes whose pods or verdict changed since the last sync, from the watch.
         let mut dirty = self.dirty.remove(ds_obj.uid()).unwrap_or_default();
-        let wrote = self.manage(world, &ds_obj, &rows, &grouped, &dirty, hash, generation);
+        let wrote = self.manage(world, &ds_obj, (&rows, &grouped), &dirty, hash, generation);
 
         // The rolling update runs once the manage loop has nothing left to do (fact 30).
         if !wrote && rollout::rolling_parameters(ds).is_some() {
@@ -406,8 +406,7 @@ impl DaemonSetController {
         &mut self,
         world: &mut World,
         ds_obj: &Arc<Object>,
-        rows: &[NodeRow],
-        grouped: &PodsByNode,
+        (rows, grouped): (&[NodeRow], &PodsByNode),
         dirty: &BTreeSet<String>,
         hash: &str,
         generation: Option<i64>,
