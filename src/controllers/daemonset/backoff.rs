@@ -14,7 +14,7 @@ struct Entry {
     last_update: SimTime,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FailedPodBackoff {
     entries: BTreeMap<String, Entry>,
 }

@@ -108,10 +108,33 @@ pub fn is_available(pod: &Pod, min_ready_seconds: i32, now: SimTime) -> bool {
 pub fn is_updated(pod: &Pod, hash: &str, template_generation: Option<i64>) -> bool {
     let labels = pod.metadata.labels.as_ref();
     let label = |k: &str| labels.and_then(|l| l.get(k)).map(String::as_str);
-    let hash_matches = !hash.is_empty() && label(LABEL_HASH) == Some(hash);
-    let generation_matches = template_generation
-        .is_some_and(|g| label(LABEL_TEMPLATE_GENERATION) == Some(g.to_string().as_str()));
-    hash_matches || generation_matches
+    if !hash.is_empty() && label(LABEL_HASH) == Some(hash) {
+        return true;
+    }
+    match (template_generation, label(LABEL_TEMPLATE_GENERATION)) {
+        (Some(g), Some(l)) => is_decimal_of(l, g),
+        _ => false,
+    }
+}
+
+/// `l == g.to_string()` without allocating: asked for every pod on every sync.
+fn is_decimal_of(l: &str, g: i64) -> bool {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = g.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let digits = &buf[i..];
+    match l.as_bytes() {
+        [b'-', rest @ ..] if g < 0 => rest == digits,
+        bytes => g >= 0 && bytes == digits,
+    }
 }
 
 /// `podByCreationTimestampAndPhase`: scheduled pods first, then oldest, then by name.
@@ -479,6 +502,31 @@ mod tests {
         assert!(is_available(&p, 5, SimTime(16_001)));
         let q = pod("q", Some("n"), 10, "Running", false, "h");
         assert!(!is_available(&q, 0, SimTime::from_secs(100)));
+    }
+
+    #[test]
+    fn template_generation_label_compares_as_go_formats_it() {
+        for g in [
+            0i64,
+            1,
+            9,
+            10,
+            42,
+            1234567890123,
+            -3,
+            i64::MAX,
+            i64::MIN + 1,
+        ] {
+            assert!(is_decimal_of(&g.to_string(), g), "{g}");
+            assert!(!is_decimal_of(&format!("0{g}"), g), "{g}");
+            assert!(
+                !is_decimal_of(&(g / 2 + 1).to_string(), g) || g / 2 + 1 == g,
+                "{g}"
+            );
+        }
+        assert!(!is_decimal_of("", 0));
+        assert!(!is_decimal_of("+1", 1));
+        assert!(!is_decimal_of("-0", 0));
     }
 
     #[test]

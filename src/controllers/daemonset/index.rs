@@ -38,7 +38,8 @@ pub type PodsByNode<'a> = FnvMap<&'a str, Vec<&'a Pod>>;
 /// Groups pods by target node. Terminal pods already being deleted are left out: the
 /// kubelet or PodGC is removing them and the controller has nothing more to do with them.
 pub fn by_node(pods: &[Arc<Object>]) -> PodsByNode<'_> {
-    let mut out = PodsByNode::default();
+    // Sized up front: one entry per node, rebuilt on every sync over thousands of nodes.
+    let mut out = PodsByNode::with_capacity_and_hasher(pods.len(), Default::default());
     for pod in pods.iter().filter_map(|o| o.pod()) {
         if decide::is_terminal(pod) && decide::is_deleting(pod) {
             continue;

@@ -28,12 +28,12 @@ use crate::sim::{SimDuration, SimTime, TimerClass};
 use crate::store::{WatchEvent, WatchType};
 use crate::world::World;
 use backoff::FailedPodBackoff;
-use decide::{Eligibility, NodeContext};
+use decide::{Eligibility, NodeContext, NodePlan};
 use index::{by_node, FnvMap, PodsByNode};
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::Pod;
 use rollout::NodeSlot;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// The component name on the DaemonSet's events (fact 23).
@@ -44,18 +44,47 @@ pub const BURST_REPLICAS: usize = 250;
 #[derive(Default)]
 pub struct DaemonSetController {
     backoff: FailedPodBackoff,
-    /// DS uid → node → (shouldRun, shouldContinueRunning) as last computed, so a node
-    /// change re-syncs a DaemonSet only when it matters to it (`updateNode`).
-    verdicts: FnvMap<String, FnvMap<String, (bool, bool)>>,
+    /// DS uid → every node's (shouldRun, shouldContinueRunning), kept current by the node
+    /// watch, so a node change re-syncs a DaemonSet only when it matters to it
+    /// (`updateNode`) and a sync reads the verdicts instead of checking every node again.
+    verdicts: FnvMap<String, NodeVerdicts>,
     /// Pods without a controller, from the watch: candidates for adoption (`ClaimPods`).
     orphans: BTreeSet<ObjKey>,
     /// Re-syncs asked for by the watch (which cannot set timers), set at the next sync.
     pending_wakes: Vec<(SimTime, ObjKey)>,
     /// Re-syncs already set, so a thousand pods turning ready set one timer.
     wakes: BTreeSet<(SimTime, ObjKey)>,
+    /// DS uid → nodes whose DS pods or verdict changed since its last sync, fed by the
+    /// watch: the nodes whose share of the status counts must be counted again.
+    dirty: FnvMap<String, BTreeSet<String>>,
+    /// DS uid → the nodes the manage loop must look at again even if nothing changes there
+    /// (something was left to do, or a surge pair waits on time), and what it depended on.
+    unsettled: FnvMap<String, Unsettled>,
+    /// DS uid → its status counts kept per node between syncs.
+    counts: FnvMap<String, status::CountCache>,
     /// The resourceVersion of each DaemonSet's last status write by this controller: the
     /// watch event it causes needs no re-sync (nothing else changed with it).
     own_writes: FnvMap<ObjKey, String>,
+}
+
+/// One DaemonSet's verdict on every node, by node name (the node list's order).
+#[derive(Default)]
+struct NodeVerdicts {
+    /// The DaemonSet generation the whole map was computed for: any spec change (and so any
+    /// template change) bumps it, and the next sync computes every node again. Between
+    /// two, the node watch keeps each node's entry current.
+    generation: Option<i64>,
+    nodes: BTreeMap<String, (bool, bool)>,
+}
+
+/// The manage loop's memory of one DaemonSet between syncs. A node outside `nodes` whose
+/// pods and verdict did not change (not dirty) would get an empty plan again, unless one of
+/// `params` changed: then every node is looked at.
+#[derive(Default)]
+struct Unsettled {
+    /// (DaemonSet generation, observedGeneration — part of the backoff key —, hash).
+    params: Option<(Option<i64>, i64, String)>,
+    nodes: BTreeSet<String>,
 }
 
 /// (minReadySeconds, whether the selector is the empty "select everything" one).
@@ -76,10 +105,37 @@ impl DaemonSetController {
         }
     }
 
+    /// Marks `node` dirty for the DaemonSet `uid`.
+    fn mark(&mut self, uid: &str, node: &str) {
+        match self.dirty.get_mut(uid) {
+            Some(set) => {
+                if !set.contains(node) {
+                    set.insert(node.to_string());
+                }
+            }
+            None => {
+                self.dirty
+                    .insert(uid.to_string(), BTreeSet::from([node.to_string()]));
+            }
+        }
+    }
+
     fn watch_pod(&mut self, change: &WatchEvent, world: &World, out: &mut Vec<ObjKey>) {
         let obj = &change.object;
         let Some(pod) = obj.pod() else { return };
         let key = change.key();
+        // The node this pod counts on: dirty for its DaemonSet, or for every DaemonSet in
+        // the namespace when it has none (it may have just been released by one).
+        if let Some(node) = decide::target_node(pod) {
+            match obj.controller_ref().filter(|r| r.kind == "DaemonSet") {
+                Some(r) => self.mark(&r.uid, node),
+                None => {
+                    for ds in world.store.list(Kind::DaemonSet, Some(obj.namespace())) {
+                        self.mark(ds.uid(), node);
+                    }
+                }
+            }
+        }
         let Some(owner) = obj.controller_ref() else {
             // An orphan: a DaemonSet whose selector matches may adopt it.
             if change.kind == WatchType::Deleted || obj.is_deleting() {
@@ -123,8 +179,9 @@ impl DaemonSetController {
             if change.kind == WatchType::Deleted {
                 // The node leaves the list at once: DESIRED drops (fact 18).
                 if let Some(v) = self.verdicts.get_mut(&uid) {
-                    v.remove(&name);
+                    v.nodes.remove(&name);
                 }
+                self.mark(&uid, &name);
                 out.push(ds_obj.key());
                 continue;
             }
@@ -134,9 +191,13 @@ impl DaemonSetController {
             let verdict = Eligibility::new(ds).check(node);
             let previous = self
                 .verdicts
-                .entry(uid)
+                .entry(uid.clone())
                 .or_default()
+                .nodes
                 .insert(name.clone(), verdict);
+            if previous != Some(verdict) {
+                self.mark(&uid, &name);
+            }
             let matters = match change.kind {
                 // `addNode`: DaemonSets that should run there (fact 17).
                 WatchType::Added => verdict.0 || previous.is_some_and(|p| p != verdict),
@@ -177,6 +238,8 @@ impl DaemonSetController {
         };
         let mut dependents = world.store.dependents(ds_obj.uid());
         let before = world.store.resource_version();
+        // This sync's own writes, from here on, are changes the watch has not seen yet.
+        let log_start = world.store.log_end();
         let Ok(history) = history::construct(world, &ds_obj, &dependents) else {
             // A hash collision bumped collisionCount; that change brings us back.
             return;
@@ -189,30 +252,37 @@ impl DaemonSetController {
         let now = world.now;
 
         let owned = self.claim(world, &ds_obj, &sel, pods::owned_pods(&ds_obj, &dependents));
-        let nodes: Vec<Arc<Object>> = world.nodes().cloned().collect();
-        let eligibility = Eligibility::new(ds);
-        let verdicts: Vec<(&str, bool, bool)> = nodes
-            .iter()
-            .filter_map(|n| n.node().map(|node| (n.name(), eligibility.check(node))))
-            .map(|(name, (run, cont))| (name, run, cont))
-            .collect();
-        let cache = self.verdicts.entry(ds_obj.uid().to_string()).or_default();
-        for (name, run, cont) in &verdicts {
-            match cache.get_mut(*name) {
-                Some(v) => *v = (*run, *cont),
-                None => {
-                    cache.insert(name.to_string(), (*run, *cont));
-                }
-            }
+        // Every node's verdict: from the watch-kept cache, or computed for all nodes when
+        // the spec changed since (taken out of `self` for the sync, put back at its end).
+        let mut cache = self.verdicts.remove(ds_obj.uid()).unwrap_or_default();
+        let ds_generation = ds_obj.meta().generation;
+        if cache.generation != ds_generation {
+            let eligibility = Eligibility::new(ds);
+            cache.nodes = world
+                .nodes()
+                .filter_map(|n| {
+                    n.node()
+                        .map(|node| (n.name().to_string(), eligibility.check(node)))
+                })
+                .collect();
+            cache.generation = ds_generation;
         }
+        let verdicts: Vec<(&str, bool, bool)> = cache
+            .nodes
+            .iter()
+            .map(|(name, (run, cont))| (name.as_str(), *run, *cont))
+            .collect();
 
         // manage: one pod per eligible node.
         let grouped = by_node(&owned);
-        let wrote = self.manage(world, &ds_obj, &verdicts, &grouped, hash, generation);
+        let rows = node_rows(&verdicts, &grouped);
+        // The nodes whose pods or verdict changed since the last sync, from the watch.
+        let mut dirty = self.dirty.remove(ds_obj.uid()).unwrap_or_default();
+        let wrote = self.manage(world, &ds_obj, (&rows, &grouped), &dirty, hash, generation);
 
         // The rolling update runs once the manage loop has nothing left to do (fact 30).
         if !wrote && rollout::rolling_parameters(ds).is_some() {
-            self.rolling_update(world, &ds_obj, &verdicts, &grouped, hash, generation);
+            self.rolling_update(world, &ds_obj, &rows, &grouped, hash, generation);
         }
 
         // cleanupHistory, counting every pod's hash, terminal ones included. Read the pods
@@ -227,14 +297,46 @@ impl DaemonSetController {
         };
         history::cleanup(world, ds, &history.old, owned_now);
 
-        // Status, from the pods as they are now.
-        let grouped = if wrote_any {
-            by_node(owned_now)
-        } else {
-            grouped
+        // Status, from the pods as they are now: counted again only on the nodes the watch
+        // marked dirty since the last sync and those this sync's own writes touched.
+        for change in world.store.changes_since(log_start) {
+            if let Some(node) = change.object.pod().and_then(decide::target_node) {
+                if !dirty.contains(node) {
+                    dirty.insert(node.to_string());
+                }
+            }
+        }
+        let params = status::CountParams {
+            ds_generation: ds_obj.meta().generation,
+            hash: hash.to_string(),
+            template_generation: generation,
+            min_ready,
         };
-        let nodes: Vec<(&str, bool)> = verdicts.iter().map(|(n, run, _)| (*n, *run)).collect();
-        let counts = status::count(&nodes, &grouped, hash, generation, min_ready, now);
+        let regrouped;
+        let rows: &[NodeRow] = if wrote_any {
+            regrouped = by_node(owned_now);
+            &node_rows(&verdicts, &regrouped)
+        } else {
+            &rows
+        };
+        let view: Vec<(&str, bool, Option<&[&Pod]>)> =
+            rows.iter().map(|r| (r.node, r.run, r.pods)).collect();
+        let kept = self.counts.entry(ds_obj.uid().to_string()).or_default();
+        let counts = kept.update(params, &view, &dirty, now);
+        if cfg!(debug_assertions) {
+            // Every test run checks the kept counts against a full count.
+            let full = status::count_rows(
+                rows.iter().map(|r| (r.run, r.pods)),
+                hash,
+                generation,
+                min_ready,
+                now,
+            );
+            assert_eq!(
+                counts, full,
+                "kept DaemonSet counts drifted from a full count"
+            );
+        }
         let observed = ds_obj.meta().generation.unwrap_or(0);
         let current = world.store.get(key).cloned();
         let current_status = current
@@ -264,6 +366,8 @@ impl DaemonSetController {
             let at = now + SimDuration::from_secs(min_ready as i64);
             self.wake(world, at, key);
         }
+        drop(verdicts);
+        self.verdicts.insert(ds_obj.uid().to_string(), cache);
     }
 
     /// `ClaimPods`: the owned pods that still match, plus orphans adopted now.
@@ -302,8 +406,8 @@ impl DaemonSetController {
         &mut self,
         world: &mut World,
         ds_obj: &Arc<Object>,
-        verdicts: &[(&str, bool, bool)],
-        grouped: &PodsByNode,
+        (rows, grouped): (&[NodeRow], &PodsByNode),
+        dirty: &BTreeSet<String>,
         hash: &str,
         generation: Option<i64>,
     ) -> bool {
@@ -319,22 +423,42 @@ impl DaemonSetController {
         let mut create_on = Vec::new();
         let mut delete = Vec::new();
         let mut requeue: Option<SimDuration> = None;
-        for (node, run, cont) in verdicts {
+        let params = Some((ds_obj.meta().generation, observed, hash.to_string()));
+        let mut memory = self.unsettled.remove(ds_obj.uid()).unwrap_or_default();
+        let every_node = memory.params != params;
+        let mut unsettled = BTreeSet::new();
+        // Debug builds check that every node skipped would indeed get an empty plan.
+        let mut check_backoff = cfg!(debug_assertions).then(|| self.backoff.clone());
+        for &NodeRow {
+            node,
+            run,
+            cont,
+            pods,
+        } in rows
+        {
             let ctx = NodeContext {
                 node,
-                should_run: *run,
-                should_continue: *cont,
+                should_run: run,
+                should_continue: cont,
                 surge,
                 hash,
                 min_ready_seconds: min_ready,
                 now: world.now,
                 backoff_prefix: &prefix,
             };
-            let plan = decide::pods_should_be_on_node(
-                &ctx,
-                grouped.get(node).map(Vec::as_slice),
-                &mut self.backoff,
-            );
+            if !every_node && !dirty.contains(node) && !memory.nodes.contains(node) {
+                if let Some(b) = check_backoff.as_mut() {
+                    let plan = decide::pods_should_be_on_node(&ctx, pods, b);
+                    assert_eq!(plan, NodePlan::default(), "skipped node {node}");
+                }
+                continue;
+            }
+            let plan = decide::pods_should_be_on_node(&ctx, pods, &mut self.backoff);
+            // Anything to do, or a surge pair whose old pod goes once the new one has been
+            // available long enough: look again next sync even if nothing changes.
+            if plan != NodePlan::default() || (surge && pods.is_some_and(|p| p.len() > 1)) {
+                unsettled.insert(node.to_string());
+            }
             for (type_, reason, message) in plan.events {
                 world.record_event(ds_obj, type_, reason, message, NAME);
             }
@@ -346,8 +470,11 @@ impl DaemonSetController {
                 requeue = Some(requeue.map_or(d, |r: SimDuration| r.min(d)));
             }
         }
+        memory.params = params;
+        memory.nodes = unsettled;
+        self.unsettled.insert(ds_obj.uid().to_string(), memory);
         // Never-scheduled pods aimed at nodes that are gone: PodGC cannot see them (fact 18).
-        let mut orphaned: Vec<String> = missing_nodes(verdicts, grouped)
+        let mut orphaned: Vec<String> = missing_nodes(rows, grouped)
             .into_iter()
             .flat_map(|node| &grouped[node])
             .filter(|p| decide::bound_node(p).is_none())
@@ -368,7 +495,7 @@ impl DaemonSetController {
         &mut self,
         world: &mut World,
         ds_obj: &Arc<Object>,
-        verdicts: &[(&str, bool, bool)],
+        rows: &[NodeRow],
         grouped: &PodsByNode,
         hash: &str,
         generation: Option<i64>,
@@ -382,24 +509,23 @@ impl DaemonSetController {
         if !any_old {
             return;
         }
-        let desired = verdicts.iter().filter(|(_, run, _)| *run).count();
+        let desired = rows.iter().filter(|r| r.run).count();
         let Ok((max_surge, max_unavailable)) = rollout::budgets(ds, desired) else {
             return;
         };
         // `updatedDesiredNodeCounts`: every node with pods, plus every node that should
         // run one; in node order first so that the shuffle alone decides.
-        let empty: Vec<&Pod> = Vec::new();
-        let mut walk: Vec<NodeSlot> = verdicts
+        let mut walk: Vec<NodeSlot> = rows
             .iter()
-            .filter(|(n, run, _)| *run || grouped.contains_key(n))
-            .map(|(node, run, _)| NodeSlot {
-                node,
-                pods: grouped.get(node).map_or(empty.as_slice(), Vec::as_slice),
-                should_run: Some(*run),
+            .filter(|r| r.run || r.pods.is_some())
+            .map(|r| NodeSlot {
+                node: r.node,
+                pods: r.pods.unwrap_or(&[]),
+                should_run: Some(r.run),
             })
             .collect();
         walk.extend(
-            missing_nodes(verdicts, grouped)
+            missing_nodes(rows, grouped)
                 .into_iter()
                 .map(|node| NodeSlot {
                     node,
@@ -438,16 +564,39 @@ impl DaemonSetController {
     }
 }
 
-/// Nodes that have DS pods aimed at them but are no longer in the node list, by name.
-fn missing_nodes<'a>(verdicts: &[(&str, bool, bool)], grouped: &PodsByNode<'a>) -> Vec<&'a str> {
-    let present = verdicts
+/// One node as a sync sees it: its verdict and the DaemonSet's pods aimed at it, looked up
+/// once per sync and shared by the manage loop, the rolling update and the status count.
+#[derive(Clone, Copy)]
+struct NodeRow<'a> {
+    node: &'a str,
+    run: bool,
+    cont: bool,
+    /// `None` when the node has no pod of this DaemonSet at all.
+    pods: Option<&'a [&'a Pod]>,
+}
+
+fn node_rows<'a>(
+    verdicts: &[(&'a str, bool, bool)],
+    grouped: &'a PodsByNode<'a>,
+) -> Vec<NodeRow<'a>> {
+    verdicts
         .iter()
-        .filter(|(n, _, _)| grouped.contains_key(n))
-        .count();
+        .map(|&(node, run, cont)| NodeRow {
+            node,
+            run,
+            cont,
+            pods: grouped.get(node).map(Vec::as_slice),
+        })
+        .collect()
+}
+
+/// Nodes that have DS pods aimed at them but are no longer in the node list, by name.
+fn missing_nodes<'a>(rows: &[NodeRow], grouped: &PodsByNode<'a>) -> Vec<&'a str> {
+    let present = rows.iter().filter(|r| r.pods.is_some()).count();
     if present == grouped.len() {
         return Vec::new();
     }
-    let existing: BTreeSet<&str> = verdicts.iter().map(|(n, _, _)| *n).collect();
+    let existing: BTreeSet<&str> = rows.iter().map(|r| r.node).collect();
     let mut out: Vec<&str> = grouped
         .keys()
         .copied()
@@ -494,6 +643,9 @@ impl Controller for DaemonSetController {
                 if change.kind == WatchType::Deleted {
                     self.own_writes.remove(&key);
                     self.verdicts.remove(obj.uid());
+                    self.dirty.remove(obj.uid());
+                    self.counts.remove(obj.uid());
+                    self.unsettled.remove(obj.uid());
                     self.backoff.gc(change.at, Some(obj.uid()));
                 }
             }

@@ -6,6 +6,8 @@ use super::decide::{is_available, is_ready, is_updated, oldest_first};
 use super::index::PodsByNode;
 use crate::sim::SimTime;
 use k8s_openapi::api::apps::v1::DaemonSetStatus;
+use k8s_openapi::api::core::v1::Pod;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -33,9 +35,28 @@ pub fn count(
     min_ready: i32,
     now: SimTime,
 ) -> Counts {
+    count_rows(
+        nodes
+            .iter()
+            .map(|(node, run)| (*run, pods_by_node.get(node).map(Vec::as_slice))),
+        hash,
+        generation,
+        min_ready,
+        now,
+    )
+}
+
+/// `count` over (shouldRun, the node's DS pods or `None`) per node, in node order.
+pub fn count_rows<'a>(
+    rows: impl Iterator<Item = (bool, Option<&'a [&'a Pod]>)>,
+    hash: &str,
+    generation: Option<i64>,
+    min_ready: i32,
+    now: SimTime,
+) -> Counts {
     let mut c = Counts::default();
-    for (node, should_run) in nodes {
-        let pods = pods_by_node.get(node).filter(|p| !p.is_empty());
+    for (should_run, pods) in rows {
+        let pods = pods.filter(|p| !p.is_empty());
         if !should_run {
             if pods.is_some() {
                 c.misscheduled += 1;
@@ -61,6 +82,101 @@ pub fn count(
         }
     }
     c
+}
+
+impl Counts {
+    fn add(&mut self, o: &Counts, sign: i32) {
+        self.desired += sign * o.desired;
+        self.current += sign * o.current;
+        self.misscheduled += sign * o.misscheduled;
+        self.ready += sign * o.ready;
+        self.updated += sign * o.updated;
+        self.available += sign * o.available;
+    }
+}
+
+/// What every node's share of the counts depends on besides its own pods and verdict: a
+/// change to any of these recounts every node.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CountParams {
+    /// The DaemonSet's `metadata.generation` (any spec change).
+    pub ds_generation: Option<i64>,
+    pub hash: String,
+    pub template_generation: Option<i64>,
+    pub min_ready: i32,
+}
+
+/// One DaemonSet's counts kept per node between syncs, so a sync recounts only the nodes
+/// whose pods or verdict changed (the dirty set the watch feeds) plus those whose count
+/// can change with time alone (Ready, not yet available for minReadySeconds).
+#[derive(Default)]
+pub struct CountCache {
+    params: Option<CountParams>,
+    per_node: BTreeMap<String, Counts>,
+    totals: Counts,
+    /// Nodes whose oldest pod is Ready but not yet available: recounted on every sync.
+    time_dependent: BTreeSet<String>,
+}
+
+impl CountCache {
+    /// The counts over `rows` (node, shouldRun, pods; in node-name order), recounting only
+    /// the nodes in `dirty` (and the time-dependent ones) unless `params` changed.
+    pub fn update<'a>(
+        &mut self,
+        params: CountParams,
+        rows: &[(&'a str, bool, Option<&'a [&'a Pod]>)],
+        dirty: &BTreeSet<String>,
+        now: SimTime,
+    ) -> Counts {
+        let one = |run: bool, pods: Option<&'a [&'a Pod]>| {
+            count_rows(
+                std::iter::once((run, pods)),
+                &params.hash,
+                params.template_generation,
+                params.min_ready,
+                now,
+            )
+        };
+        let waiting = |c: &Counts| params.min_ready > 0 && c.ready > c.available;
+        if self.params.as_ref() != Some(&params) {
+            self.per_node.clear();
+            self.time_dependent.clear();
+            self.totals = Counts::default();
+            for (node, run, pods) in rows {
+                let c = one(*run, *pods);
+                self.totals.add(&c, 1);
+                if waiting(&c) {
+                    self.time_dependent.insert(node.to_string());
+                }
+                self.per_node.insert(node.to_string(), c);
+            }
+        } else {
+            let todo: BTreeSet<String> = dirty
+                .iter()
+                .chain(self.time_dependent.iter())
+                .cloned()
+                .collect();
+            for node in todo {
+                if let Some(old) = self.per_node.remove(&node) {
+                    self.totals.add(&old, -1);
+                }
+                self.time_dependent.remove(&node);
+                // The node may be gone from the list: then it counts no more.
+                let Ok(i) = rows.binary_search_by(|r| r.0.cmp(node.as_str())) else {
+                    continue;
+                };
+                let (_, run, pods) = rows[i];
+                let c = one(run, pods);
+                self.totals.add(&c, 1);
+                if waiting(&c) {
+                    self.time_dependent.insert(node.clone());
+                }
+                self.per_node.insert(node, c);
+            }
+        }
+        self.params = Some(params);
+        self.totals
+    }
 }
 
 /// `storeDaemonSetStatus`'s short-circuit: nothing to write when every number is the same
