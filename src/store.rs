@@ -141,9 +141,14 @@ fn has_generation(kind: Kind) -> bool {
     )
 }
 
+/// One namespace's objects of a kind, by name.
+type ByName = BTreeMap<String, Arc<Object>>;
+
 #[derive(Default)]
 pub struct Store {
-    objects: BTreeMap<Kind, BTreeMap<(String, String), Arc<Object>>>,
+    /// Kind → namespace → name: nested so a lookup borrows the key's strings (no allocation)
+    /// and iterating in order gives kubectl's (namespace, name) order.
+    objects: BTreeMap<Kind, BTreeMap<String, ByName>>,
     by_uid: HashMap<String, ObjKey>,
     /// owner uid → dependents (the objects themselves, so listing them needs no lookups).
     by_owner: HashMap<String, BTreeMap<ObjKey, Arc<Object>>>,
@@ -165,11 +170,14 @@ impl Store {
     pub fn get(&self, key: &ObjKey) -> Option<&Arc<Object>> {
         self.objects
             .get(&key.kind)?
-            .get(&(key.namespace.clone(), key.name.clone()))
+            .get(key.namespace.as_str())?
+            .get(key.name.as_str())
     }
 
     pub fn get_named(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Arc<Object>> {
-        self.get(&ObjKey::new(kind, namespace, name))
+        // As `ObjKey::new`: cluster-scoped objects live under the empty namespace.
+        let namespace = if kind.namespaced() { namespace } else { "" };
+        self.objects.get(&kind)?.get(namespace)?.get(name)
     }
 
     pub fn by_uid(&self, uid: &str) -> Option<&Arc<Object>> {
@@ -182,29 +190,28 @@ impl Store {
         kind: Kind,
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Arc<Object>> + 'a {
-        let ns: Option<String> = namespace.map(|n| {
-            if kind.namespaced() {
-                n.to_string()
-            } else {
-                String::new()
-            }
-        });
-        self.objects.get(&kind).into_iter().flat_map(move |m| {
-            // Keys sort by (namespace, name): one namespace is a contiguous range.
-            let start = (ns.clone().unwrap_or_default(), String::new());
-            let ns = ns.clone();
-            m.range(start..)
-                .take_while(move |((n, _), _)| ns.as_ref().is_none_or(|x| x == n))
-                .map(|(_, o)| o)
-        })
+        let ns: Option<&'a str> = namespace.map(|n| if kind.namespaced() { n } else { "" });
+        let by_ns = self.objects.get(&kind);
+        let all = by_ns
+            .filter(|_| ns.is_none())
+            .into_iter()
+            .flat_map(|m| m.values());
+        let one = ns.and_then(|n| by_ns?.get(n)).into_iter();
+        all.chain(one).flat_map(|names| names.values())
     }
 
     pub fn count(&self, kind: Kind) -> usize {
-        self.objects.get(&kind).map_or(0, |m| m.len())
+        self.objects
+            .get(&kind)
+            .map_or(0, |m| m.values().map(|names| names.len()).sum())
     }
 
     pub fn total_objects(&self) -> usize {
-        self.objects.values().map(|m| m.len()).sum()
+        self.objects
+            .values()
+            .flat_map(|m| m.values())
+            .map(|names| names.len())
+            .sum()
     }
 
     /// Objects whose ownerReferences name `owner_uid`, in key order.
@@ -473,10 +480,12 @@ impl Store {
 
     /// Takes an object out of the store for good (the last step of deletion).
     pub fn remove(&mut self, key: &ObjKey, now: SimTime) -> Option<Arc<Object>> {
-        let old = self
-            .objects
-            .get_mut(&key.kind)?
-            .remove(&(key.namespace.clone(), key.name.clone()))?;
+        let by_ns = self.objects.get_mut(&key.kind)?;
+        let names = by_ns.get_mut(key.namespace.as_str())?;
+        let old = names.remove(key.name.as_str())?;
+        if names.is_empty() {
+            by_ns.remove(key.namespace.as_str());
+        }
         self.unindex(&old, key);
         self.resource_version += 1;
         self.log.push(WatchEvent {
@@ -518,7 +527,9 @@ impl Store {
         self.objects
             .entry(key.kind)
             .or_default()
-            .insert((key.namespace, key.name), obj.clone());
+            .entry(key.namespace)
+            .or_default()
+            .insert(key.name, obj.clone());
         let kind = if old.is_some() {
             WatchType::Modified
         } else {

@@ -434,7 +434,8 @@ impl Controller for Kubelet {
                 world.record_event(&obj, e.type_, e.reason, e.message, NAME);
             }
         }
-        let spec = pod.spec.clone().unwrap_or_default();
+        let no_spec = k8s_openapi::api::core::v1::PodSpec::default();
+        let spec = pod.spec.as_ref().unwrap_or(&no_spec);
         let policy = RestartPolicy::parse(spec.restart_policy.as_deref());
         let mut sb = world.runtime.pods.remove(key).expect("sandbox exists");
         let mut env = RunEnv {

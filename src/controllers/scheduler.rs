@@ -15,6 +15,7 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 pub const NAME: &str = "default-scheduler";
 /// Requests assumed for scoring a container that sets none (schedutil `DefaultMilliCPURequest`, `DefaultMemoryRequest`).
@@ -38,10 +39,47 @@ struct Usage {
     pods: i64,
 }
 
+/// A node as the filters and scores read it: its allocatable parsed once per node version,
+/// not once per pod and node.
+struct NodeInfo {
+    obj: Arc<Object>,
+    /// Index into `Scheduler::usage`.
+    slot: usize,
+    cpu: i128,
+    memory: i128,
+    pods: i64,
+}
+
+impl NodeInfo {
+    fn new(obj: Arc<Object>, slot: usize) -> NodeInfo {
+        let node = obj.node().expect("node");
+        let (cpu, memory, pods) = (
+            allocatable(node, "cpu"),
+            allocatable(node, "memory"),
+            allocatable(node, "pods") as i64,
+        );
+        NodeInfo {
+            obj,
+            slot,
+            cpu,
+            memory,
+            pods,
+        }
+    }
+    fn node(&self) -> &Node {
+        self.obj.node().expect("node")
+    }
+}
+
 #[derive(Default)]
 pub struct Scheduler {
-    /// Per node: the sum of what bound, unfinished pods ask.
-    usage: BTreeMap<String, Usage>,
+    /// Per node slot (`slots`): the sum of what bound, unfinished pods ask.
+    usage: Vec<Usage>,
+    /// Node name → its slot in `usage`; slots are never reused, so counts survive a node
+    /// being deleted and added back.
+    slots: BTreeMap<String, usize>,
+    /// The nodes in name order, rebuilt from the store after any node changed.
+    nodes: Option<Vec<NodeInfo>>,
     /// Per pod uid: what it was counted for, to undo when it changes.
     counted: BTreeMap<String, (String, Demand)>,
     /// Pods that did not fit, retried when the cluster changes.
@@ -151,7 +189,7 @@ fn requirement_matches(req: &NodeSelectorRequirement, value: Option<&str>) -> bo
 }
 
 fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
-    let labels = node.metadata.labels.clone().unwrap_or_default();
+    let labels = node.metadata.labels.as_ref();
     let exprs = term.match_expressions.as_deref().unwrap_or(&[]);
     let fields = term.match_fields.as_deref().unwrap_or(&[]);
     if exprs.is_empty() && fields.is_empty() {
@@ -159,7 +197,7 @@ fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
     }
     exprs
         .iter()
-        .all(|r| requirement_matches(r, labels.get(&r.key).map(String::as_str)))
+        .all(|r| requirement_matches(r, labels.and_then(|l| l.get(&r.key)).map(String::as_str)))
         && fields.iter().all(|r| {
             r.key == "metadata.name" && requirement_matches(r, node.metadata.name.as_deref())
         })
@@ -170,9 +208,12 @@ pub fn matches_node_selector_and_affinity(pod: &Pod, node: &Node) -> bool {
     let Some(spec) = pod.spec.as_ref() else {
         return true;
     };
-    let labels = node.metadata.labels.clone().unwrap_or_default();
+    let labels = node.metadata.labels.as_ref();
     if let Some(sel) = &spec.node_selector {
-        if !sel.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+        if !sel
+            .iter()
+            .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+        {
             return false;
         }
     }
@@ -199,11 +240,13 @@ pub fn untolerated_taint<'a>(taints: &'a [Taint], tolerations: &[Toleration]) ->
 }
 
 /// Why a node cannot take a pod, in kube-scheduler's words; `None` if it can.
-fn filter(pod: &Pod, demand: &Demand, node: &Node, usage: &Usage) -> Option<Vec<String>> {
+fn filter(pod: &Pod, demand: &Demand, info: &NodeInfo, usage: &Usage) -> Option<Vec<String>> {
     let spec = pod.spec.as_ref()?;
     let tolerations = spec.tolerations.as_deref().unwrap_or(&[]);
-    let node_spec = node.spec.clone().unwrap_or_default();
-    if node_spec.unschedulable == Some(true) {
+    let node = info.node();
+    let node_spec = node.spec.as_ref();
+    let node_taints = node_spec.and_then(|s| s.taints.as_deref()).unwrap_or(&[]);
+    if node_spec.and_then(|s| s.unschedulable) == Some(true) {
         let t = Taint {
             key: "node.kubernetes.io/unschedulable".into(),
             effect: "NoSchedule".into(),
@@ -218,7 +261,7 @@ fn filter(pod: &Pod, demand: &Demand, node: &Node, usage: &Usage) -> Option<Vec<
             "node(s) didn't match Pod's node affinity/selector".into()
         ]);
     }
-    if let Some(t) = untolerated_taint(node_spec.taints.as_deref().unwrap_or(&[]), tolerations) {
+    if let Some(t) = untolerated_taint(node_taints, tolerations) {
         return Some(vec![format!(
             "node(s) had untolerated taint {{{}: {}}}",
             t.key,
@@ -226,25 +269,21 @@ fn filter(pod: &Pod, demand: &Demand, node: &Node, usage: &Usage) -> Option<Vec<
         )]);
     }
     let mut reasons = Vec::new();
-    if usage.pods + 1 > allocatable(node, "pods") as i64 {
+    if usage.pods + 1 > info.pods {
         reasons.push("Too many pods".to_string());
     }
-    if demand.milli_cpu > 0 && usage.demand.milli_cpu + demand.milli_cpu > allocatable(node, "cpu")
-    {
+    if demand.milli_cpu > 0 && usage.demand.milli_cpu + demand.milli_cpu > info.cpu {
         reasons.push("Insufficient cpu".to_string());
     }
-    if demand.memory > 0 && usage.demand.memory + demand.memory > allocatable(node, "memory") {
+    if demand.memory > 0 && usage.demand.memory + demand.memory > info.memory {
         reasons.push("Insufficient memory".to_string());
     }
     (!reasons.is_empty()).then_some(reasons)
 }
 
 /// LeastAllocated + BalancedAllocation, each 0–100.
-fn score(demand: &Demand, node: &Node, usage: &Usage) -> i128 {
-    let (cpu_cap, mem_cap) = (
-        allocatable(node, "cpu").max(1),
-        allocatable(node, "memory").max(1),
-    );
+fn score(demand: &Demand, info: &NodeInfo, usage: &Usage) -> i128 {
+    let (cpu_cap, mem_cap) = (info.cpu.max(1), info.memory.max(1));
     let cpu = (usage.demand.score_cpu + demand.score_cpu).min(cpu_cap);
     let mem = (usage.demand.score_memory + demand.score_memory).min(mem_cap);
     let least = ((cpu_cap - cpu) * 100 / cpu_cap + (mem_cap - mem) * 100 / mem_cap) / 2;
@@ -296,13 +335,40 @@ fn failure_message(
 }
 
 impl Scheduler {
+    fn slot(&mut self, node: &str) -> usize {
+        if let Some(&i) = self.slots.get(node) {
+            return i;
+        }
+        let i = self.usage.len();
+        self.usage.push(Usage::default());
+        self.slots.insert(node.to_string(), i);
+        i
+    }
+
+    /// The nodes in name order, parsed (rebuilt only after a node changed).
+    fn node_infos(&mut self, world: &World) -> &[NodeInfo] {
+        if self.nodes.is_none() {
+            let objs: Vec<Arc<Object>> = world.store.list(Kind::Node, None).cloned().collect();
+            let infos = objs
+                .into_iter()
+                .map(|o| {
+                    let slot = self.slot(o.name());
+                    NodeInfo::new(o, slot)
+                })
+                .collect();
+            self.nodes = Some(infos);
+        }
+        self.nodes.as_deref().unwrap_or(&[])
+    }
+
     fn recount(&mut self, change: &WatchEvent) {
         let Some(pod) = change.object.pod() else {
             return;
         };
         let uid = pod.metadata.uid.clone().unwrap_or_default();
         if let Some((node, d)) = self.counted.remove(&uid) {
-            if let Some(u) = self.usage.get_mut(&node) {
+            let slot = self.slot(&node);
+            if let Some(u) = self.usage.get_mut(slot) {
                 u.pods -= 1;
                 u.demand.milli_cpu -= d.milli_cpu;
                 u.demand.memory -= d.memory;
@@ -315,7 +381,8 @@ impl Scheduler {
         }
         if let Some(node) = bound_node(pod) {
             let d = pod_demand(pod);
-            let u = self.usage.entry(node.to_string()).or_default();
+            let slot = self.slot(node);
+            let u = &mut self.usage[slot];
             u.pods += 1;
             u.demand.milli_cpu += d.milli_cpu;
             u.demand.memory += d.memory;
@@ -405,9 +472,11 @@ impl Controller for Scheduler {
                     out.extend(self.unschedulable.iter().cloned());
                 }
             }
-            Kind::Node | Kind::PersistentVolumeClaim if !self.unschedulable.is_empty() => {
+            Kind::Node => {
+                self.nodes = None;
                 out.extend(self.unschedulable.iter().cloned())
             }
+            Kind::PersistentVolumeClaim => out.extend(self.unschedulable.iter().cloned()),
             _ => {}
         }
     }
@@ -437,13 +506,13 @@ impl Controller for Scheduler {
         if let Some(named) = pinned_node_names(pod) {
             let mut candidates: Vec<(String, i128)> = Vec::new();
             for name in &named {
-                let Some(node_obj) = world.store.get(&ObjKey::new(Kind::Node, "", name)) else {
+                let Some(node_obj) = world.store.get_named(Kind::Node, "", name) else {
                     continue;
                 };
-                let node = node_obj.node().expect("node");
-                let usage = self.usage.get(name).copied().unwrap_or_default();
-                if filter(pod, &demand, node, &usage).is_none() {
-                    candidates.push((name.clone(), score(&demand, node, &usage)));
+                let info = NodeInfo::new(node_obj.clone(), self.slot(name));
+                let usage = self.usage[info.slot];
+                if filter(pod, &demand, &info, &usage).is_none() {
+                    candidates.push((name.clone(), score(&demand, &info, &usage)));
                 }
             }
             if let Some(best) = candidates.iter().map(|(_, s)| *s).max() {
@@ -457,8 +526,8 @@ impl Controller for Scheduler {
                 return;
             }
         }
-        // Borrowed, not cloned: a large cluster has thousands of nodes per attempt.
-        let nodes: Vec<&std::sync::Arc<Object>> = world.store.list(Kind::Node, None).collect();
+        self.node_infos(world);
+        let nodes = self.nodes.as_deref().unwrap_or(&[]);
         let total = nodes.len();
         let want = feasible_to_find(total);
         let mut feasible: Vec<(usize, i128)> = Vec::new();
@@ -476,14 +545,10 @@ impl Controller for Scheduler {
             }
             examined += 1;
             let i = (start + offset) % total;
-            let node = nodes[i].node().expect("node");
-            let usage = self
-                .usage
-                .get(node.metadata.name.as_deref().unwrap_or(""))
-                .copied()
-                .unwrap_or_default();
-            match filter(pod, &demand, node, &usage) {
-                None => feasible.push((i, score(&demand, node, &usage))),
+            let info = &nodes[i];
+            let usage = &self.usage[info.slot];
+            match filter(pod, &demand, info, usage) {
+                None => feasible.push((i, score(&demand, info, usage))),
                 Some(rs) => {
                     if rs
                         .iter()
@@ -512,7 +577,7 @@ impl Controller for Scheduler {
             .map(|(i, _)| *i)
             .collect();
         let chosen = top[world.rng.below(top.len())];
-        let node_name = nodes[chosen].name().to_string();
+        let node_name = nodes[chosen].obj.name().to_string();
         self.bind(world, key, &node_name);
     }
 }

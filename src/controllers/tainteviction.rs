@@ -77,6 +77,11 @@ impl Controller for TaintEviction {
             .into_iter()
             .filter(|t| t.effect == "NoExecute")
             .collect();
+        // Without NoExecute taints and with no eviction pending anywhere there is nothing to
+        // do or cancel: a pod change on an untainted node costs no walk over its pods.
+        if taints.is_empty() && self.scheduled.is_empty() {
+            return;
+        }
         let pods = world.store.pods_on_node(&key.name);
         let on_node: Vec<ObjKey> = pods.iter().map(|p| p.key()).collect();
         // Evictions scheduled for pods no longer on this node are dropped.

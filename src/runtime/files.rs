@@ -53,14 +53,27 @@ impl Tree {
 
     /// `mkdir -p`.
     pub fn mkdir_all(&mut self, path: &str, at: SimTime) {
-        let mut p = String::new();
-        for comp in normalize(path).split('/').filter(|c| !c.is_empty()) {
-            p = format!("{p}/{comp}");
-            self.entries.entry(p.clone()).or_insert(Entry {
-                dir: true,
-                data: String::new(),
-                mtime: at,
-            });
+        let p = normalize(path);
+        // Each ancestor `/a`, `/a/b`, … is a prefix of the normalized path: only the missing
+        // ones are allocated (every container's root filesystem is built this way).
+        let ends = p
+            .char_indices()
+            .skip(1)
+            .filter(|(_, c)| *c == '/')
+            .map(|(i, _)| i)
+            .chain((p.len() > 1).then_some(p.len()));
+        for end in ends {
+            let prefix = &p[..end];
+            if !self.entries.contains_key(prefix) {
+                self.entries.insert(
+                    prefix.to_string(),
+                    Entry {
+                        dir: true,
+                        data: String::new(),
+                        mtime: at,
+                    },
+                );
+            }
         }
     }
 
@@ -465,7 +478,34 @@ impl Files {
 }
 
 /// Files every image has, plus what the image is known to ship (nginx's pages).
+/// A container's fresh root filesystem: its image's tree (built once per image family and
+/// copied, since every started container needs one), stamped `at`, with its hostname.
 fn image_rootfs(image: &str, hostname: &str, at: SimTime) -> Tree {
+    let name = image.rsplit('/').next().unwrap_or(image);
+    let repo = name.split([':', '@']).next().unwrap_or(name);
+    let family = match repo {
+        "nginx" | "httpd" => repo,
+        _ => "",
+    };
+    thread_local! {
+        static TEMPLATES: std::cell::RefCell<BTreeMap<String, Tree>> = Default::default();
+    }
+    let mut t = TEMPLATES.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(family.to_string())
+            .or_insert_with(|| image_template(family))
+            .clone()
+    });
+    for e in t.entries.values_mut() {
+        e.mtime = at;
+    }
+    t.put_file("/etc/hostname", &format!("{hostname}\n"), at);
+    t
+}
+
+fn image_template(repo: &str) -> Tree {
+    let at = SimTime(0);
     let mut t = Tree::new(at);
     for d in [
         "/bin",
@@ -490,14 +530,11 @@ fn image_rootfs(image: &str, hostname: &str, at: SimTime) -> Tree {
     ] {
         t.mkdir_all(d, at);
     }
-    t.put_file("/etc/hostname", &format!("{hostname}\n"), at);
     t.put_file(
         "/etc/resolv.conf",
         "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n",
         at,
     );
-    let name = image.rsplit('/').next().unwrap_or(image);
-    let repo = name.split([':', '@']).next().unwrap_or(name);
     if repo == "nginx" {
         t.put_file("/usr/share/nginx/html/index.html", NGINX_INDEX, at);
         t.put_file("/usr/share/nginx/html/50x.html", NGINX_50X, at);

@@ -18,17 +18,17 @@ fn bytes(q: Option<&k8s_openapi::apimachinery::pkg::api::resource::Quantity>) ->
 
 /// The views of every container of `pod` (in spec order), given its IP.
 pub fn views_for(store: &Store, pod: &Pod, ip: Option<&str>) -> Vec<ContainerView> {
-    let spec = pod.spec.clone().unwrap_or_default();
+    // Borrowed: the kubelet calls this for every pod it starts.
+    let no_spec = k8s_openapi::api::core::v1::PodSpec::default();
+    let spec = pod.spec.as_ref().unwrap_or(&no_spec);
     let uid = pod.metadata.uid.clone().unwrap_or_default();
     let name = pod.metadata.name.clone().unwrap_or_default();
     let namespace = pod.metadata.namespace.clone().unwrap_or_default();
     let node = spec.node_name.clone().unwrap_or_default();
     let node_obj = store.get(&ObjKey::new(Kind::Node, "", &node));
-    let capacity = node_obj
-        .and_then(|n| n.node()?.status.as_ref()?.capacity.clone())
-        .unwrap_or_default();
-    let node_disk = bytes(capacity.get("ephemeral-storage")).unwrap_or(100 << 30);
-    let node_memory = bytes(capacity.get("memory")).unwrap_or(8 << 30);
+    let capacity = node_obj.and_then(|n| n.node()?.status.as_ref()?.capacity.as_ref());
+    let node_disk = bytes(capacity.and_then(|c| c.get("ephemeral-storage"))).unwrap_or(100 << 30);
+    let node_memory = bytes(capacity.and_then(|c| c.get("memory"))).unwrap_or(8 << 30);
     let hostname = spec
         .hostname
         .clone()
