@@ -33,15 +33,17 @@ impl SimRng {
         let mut b: [u8; 16] = self.inner.gen();
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
-        let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
+        // 8-4-4-4-12 lowercase hex, written directly (one allocation, no formatting machinery).
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut s = String::with_capacity(36);
+        for (i, x) in b.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                s.push('-');
+            }
+            s.push(HEX[(x >> 4) as usize] as char);
+            s.push(HEX[(x & 0x0f) as usize] as char);
+        }
+        s
     }
     /// A uniform index in `0..n` (n > 0).
     pub fn below(&mut self, n: usize) -> usize {
