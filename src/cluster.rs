@@ -239,7 +239,7 @@ impl Cluster {
                         self.queues[i].push(key);
                     }
                 }
-                Wake::ExpireEvent(key) => crate::events::expire(&mut self.world, &key),
+                Wake::SweepEvents => crate::events::sweep(&mut self.world),
             }
         }
         self.reconcile_now()

@@ -148,51 +148,80 @@ pub struct Lane {
 /// The per-pod history, fed from the watch log.
 #[derive(Clone, Debug, Default)]
 pub struct Recorder {
-    lanes: BTreeMap<(String, String), Lane>,
+    /// namespace → pod name → lane: looked up by `&str`, so a change allocates nothing.
+    lanes: BTreeMap<String, BTreeMap<String, Lane>>,
     total: usize,
     pub truncated: bool,
+}
+
+/// `kind/name` of the controller, kind lower-cased, compared without building it.
+fn is_owner(owner: &str, kind: &str, name: &str) -> bool {
+    let o = owner.as_bytes();
+    kind.is_ascii()
+        && o.len() == kind.len() + 1 + name.len()
+        && o[kind.len()] == b'/'
+        && o[kind.len() + 1..] == *name.as_bytes()
+        && o.iter()
+            .zip(kind.bytes())
+            .all(|(a, k)| *a == k.to_ascii_lowercase())
 }
 
 impl Recorder {
     /// Looks at one change of the watch log; only pods matter.
     pub fn record(&mut self, change: &WatchEvent) {
         let obj = &change.object;
-        if !matches!(**obj, Object::Pod(_)) {
+        let Object::Pod(p) = &**obj else {
             return;
-        }
+        };
         let state = if change.kind == WatchType::Deleted {
             State::Gone
         } else {
             State::of(obj)
         };
-        let key = (obj.namespace().to_string(), obj.name().to_string());
-        if !self.lanes.contains_key(&key) && self.total >= MAX_CHANGES {
+        let (ns, name) = (obj.namespace(), obj.name());
+        let known = self.lanes.get(ns).is_some_and(|m| m.contains_key(name));
+        if !known && self.total >= MAX_CHANGES {
             self.truncated = true;
             return;
         }
-        let lane = self.lanes.entry(key).or_default();
+        if !known {
+            self.lanes
+                .entry(ns.to_string())
+                .or_default()
+                .insert(name.to_string(), Lane::default());
+        }
+        let lane = self
+            .lanes
+            .get_mut(ns)
+            .and_then(|m| m.get_mut(name))
+            .expect("inserted above");
         if lane.changes.last().map(|(_, s)| *s) != Some(state) {
             lane.changes.push((change.at, state));
             self.total += 1;
         }
-        if let Object::Pod(p) = &**obj {
-            if let Some(owner) = p
-                .metadata
-                .owner_references
-                .as_ref()
-                .and_then(|r| r.iter().find(|r| r.controller == Some(true)))
-            {
+        if let Some(owner) = p
+            .metadata
+            .owner_references
+            .as_ref()
+            .and_then(|r| r.iter().find(|r| r.controller == Some(true)))
+        {
+            if !is_owner(&lane.owner, &owner.kind, &owner.name) {
                 lane.owner = format!("{}/{}", owner.kind.to_lowercase(), owner.name);
             }
-            if let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.clone()) {
-                lane.node = node;
+        }
+        if let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+            if lane.node != node {
+                lane.node = node.to_string();
             }
         }
     }
 
     /// Lanes by (namespace, name).
-    pub fn lanes(&self) -> impl Iterator<Item = (&(String, String), &Lane)> {
-        self.lanes.iter()
+    pub fn lanes(&self) -> impl Iterator<Item = ((&str, &str), &Lane)> {
+        self.lanes.iter().flat_map(|(ns, m)| {
+            m.iter()
+                .map(move |(name, lane)| ((ns.as_str(), name.as_str()), lane))
+        })
     }
 
     pub fn is_empty(&self) -> bool {

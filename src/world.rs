@@ -17,8 +17,8 @@ pub enum Wake {
         controller: &'static str,
         key: ObjKey,
     },
-    /// Drop an event object whose time-to-live has passed.
-    ExpireEvent(ObjKey),
+    /// Drop the event objects whose time-to-live has passed (events.rs keeps the queue).
+    SweepEvents,
 }
 
 pub struct World {

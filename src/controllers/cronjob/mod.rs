@@ -360,6 +360,15 @@ fn write_status(world: &mut World, key: &ObjKey, had_status: bool, status: CronJ
     } else {
         Some(status)
     };
+    // Most syncs change nothing: skip the store's copy-and-compare when the status is as is.
+    let unchanged = world
+        .store
+        .get(key)
+        .and_then(|o| o.cron_job())
+        .is_some_and(|c| c.status == new);
+    if unchanged {
+        return;
+    }
     let now = world.now;
     let _ = world.store.modify(key, now, |o| {
         if let Some(c) = o.cron_job_mut() {
