@@ -276,7 +276,7 @@ impl CellLog {
             seen: cluster
                 .timeline
                 .lanes()
-                .map(|(key, lane)| (key.clone(), lane.changes.len()))
+                .map(|((ns, name), lane)| ((ns.to_string(), name.to_string()), lane.changes.len()))
                 .collect(),
         });
     }
@@ -300,7 +300,7 @@ impl CellLog {
         let mut parts: BTreeMap<String, (State, Vec<(SimTime, State)>)> = BTreeMap::new();
         for ((ns, name), lane) in cluster.timeline.lanes() {
             let before = seen
-                .get(&(ns.clone(), name.clone()))
+                .get(&(ns.to_string(), name.to_string()))
                 .copied()
                 .unwrap_or(0)
                 .min(lane.changes.len());
