@@ -24,6 +24,8 @@ pub struct Violation {
     pub assert: String,
 }
 
+/// The chaos image that crash-loops by design (`broken:*`, ops.rs).
+const CRASH_LOOP_IMAGE: &str = "broken:";
 /// PodGC collects pods of a missing node 40 to 60 s after it is gone (fact 18).
 const PODGC_DELAY_MS: i64 = 60_000;
 /// The garbage collector removes dependents of a deleted owner within this long.
@@ -262,8 +264,14 @@ impl Checker {
                 {
                     continue;
                 }
+                // A crash-looping image's availability flips within an instant, before the
+                // controller looks (it then deletes an unavailable old pod, fact 31); a pod
+                // still there must still be Ready.
+                if before.image.starts_with(CRASH_LOOP_IMAGE) {
+                    continue;
+                }
                 let now = snap.pods.get(puid);
-                if now.is_some_and(|p| !p.deleting) {
+                if now.is_some_and(|p| !p.deleting || !p.ready) {
                     continue;
                 }
                 let Some(node) = before.node.as_deref() else {

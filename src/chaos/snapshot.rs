@@ -22,6 +22,8 @@ pub struct PodInfo {
     pub ready: bool,
     pub ready_since: Option<SimTime>,
     pub labels: BTreeMap<String, String>,
+    /// The first container's image.
+    pub image: String,
 }
 
 impl PodInfo {
@@ -156,5 +158,9 @@ fn pod_info(obj: &Object, pod: &Pod) -> PodInfo {
             .and_then(|c| c.last_transition_time.as_ref())
             .map(|t| SimTime::from_chrono(t.0)),
         labels: obj.labels().clone(),
+        image: spec
+            .and_then(|s| s.containers.first())
+            .and_then(|c| c.image.clone())
+            .unwrap_or_default(),
     }
 }
