@@ -28,6 +28,8 @@ pub struct Violation {
 const CRASH_LOOP_IMAGE: &str = "broken:";
 /// PodGC collects pods of a missing node 40 to 60 s after it is gone (fact 18).
 const PODGC_DELAY_MS: i64 = 60_000;
+/// A deleted pod's finalizers are removed within this long (the Job controller's batch).
+const FINALIZER_DELAY_MS: i64 = 60_000;
 /// The garbage collector removes dependents of a deleted owner within this long.
 const GC_DELAY_MS: i64 = 60_000;
 
@@ -139,11 +141,18 @@ impl Checker {
             }
             let since = *self.nodeless.entry(p.uid.clone()).or_insert(snap.now);
             seen_nodeless.insert(p.uid.clone());
-            if snap.now.0 - since.0 > PODGC_DELAY_MS {
+            // Once PodGC has deleted it, the pod may wait for its finalizer (a Job's
+            // tracking finalizer goes within the Job's 1 s batch): allow another minute.
+            let allowed = if p.deleting {
+                PODGC_DELAY_MS + FINALIZER_DELAY_MS
+            } else {
+                PODGC_DELAY_MS
+            };
+            if snap.now.0 - since.0 > allowed {
                 return Some(Violation {
                     invariant: "store-no-pod-on-missing-node",
                     message: format!(
-                        "pod {} is still bound to missing node {node} (seen missing since {since}) at {}: PodGC collects within 60s (fact 18)",
+                        "pod {} is still bound to missing node {node} (seen missing since {since}) at {}: PodGC deletes it within 60s (fact 18) and its finalizers go soon after",
                         p.name, snap.now
                     ),
                     before: None,
