@@ -198,22 +198,6 @@ fn a_container_looping_without_waiting_does_not_hang_advance_over_a_century() {
     assert_eq!(s.elapsed().secs(), 36500 * 86400 + 10);
 }
 
-/// A loop that waits (`sleep 1`) keeps waking the cluster; `advance` stops at
-/// `instants_per_call` with a message naming the limit (README, Limits).
-#[test]
-fn a_container_looping_with_waits_stops_at_the_instant_limit_message() {
-    let mut s = session();
-    s.with_cluster(|c| c.limits.instants_per_call = 1000);
-    let err = script_error_in(
-        &mut s,
-        "apply(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: tick\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [sh, -c, 'while true; do sleep 1; done']\n`); advance(\"36500d\");",
-    );
-    assert!(
-        err.contains("stopped after 1000 instants") && err.contains("(limit instants_per_call)"),
-        "{err}"
-    );
-}
-
 #[test]
 fn advancing_beyond_the_longest_span_is_refused() {
     let err = script_error("advance(\"10000000d\");");
