@@ -174,6 +174,30 @@ fn advancing_a_century_on_a_busy_cluster_hits_the_instant_limit() {
     assert!(err.contains("instants_per_call"), "{err}");
 }
 
+/// A container that loops without ever waiting (`while true; do true; done`) must not hang
+/// `advance`: the shell stops after its per-step operation budget, klab says so in a
+/// Warning event, and the container counts as running until stopped — so a century passes
+/// at once with the default limits.
+#[test]
+fn a_container_looping_without_waiting_does_not_hang_advance_over_a_century() {
+    let mut s = session();
+    let out = bounded("busy loop, 36500d", || {
+        s.run(
+            "t.rhai",
+            "apply(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: spin\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [sh, -c, 'while true; do true; done']\n`);\n\
+             advance(\"10s\");\n\
+             let warned = events(\"pod/spin\").filter(|e| e.reason == \"NotSimulated\").map(|e| e.message);\n\
+             advance(\"36500d\");\n\
+             [get(\"pod\", \"spin\").status.phase, warned]",
+        )
+        .unwrap()
+    });
+    let text = format!("{out:?}");
+    assert!(text.contains("Running"), "{text}");
+    assert!(text.contains("a loop that never waits"), "{text}");
+    assert_eq!(s.elapsed().secs(), 36500 * 86400 + 10);
+}
+
 #[test]
 fn advancing_beyond_the_longest_span_is_refused() {
     let err = script_error("advance(\"10000000d\");");

@@ -1,8 +1,9 @@
 //! A plain fuzz driver (no libFuzzer, no nightly): for each target, mutates the seed corpus
 //! with a seeded ChaCha generator (byte flips, inserts, deletions, dictionary tokens,
 //! splices) for a time budget. A panic is saved to `artifacts/TARGET/crash-*`; an input
-//! running longer than `--hang-secs` is saved as `artifacts/TARGET/hang` and the process
-//! exits. The input under test is also kept in `artifacts/TARGET/current`, so an abort
+//! using more than `--hang-secs` of CPU time (process CPU time from /proc, so a fuzzer
+//! starved under `nice -n 19` on a busy machine is not mistaken for a hang; wall time where
+//! /proc is missing) is saved as `artifacts/TARGET/hang` and the process exits. The input under test is also kept in `artifacts/TARGET/current`, so an abort
 //! (stack overflow) leaves it behind.
 //!
 //! Usage: klab-fuzz TARGET|all [--seconds N] [--seed S] [--hang-secs N]
@@ -122,13 +123,26 @@ fn load_corpus(dir: &Path) -> Vec<Vec<u8>> {
     corpus
 }
 
+/// Milliseconds of CPU this process has used (utime + stime from /proc/self/stat, at the
+/// usual 100 ticks per second), or wall time since `epoch` without /proc.
+fn clock_ms(epoch: Instant) -> u64 {
+    let cpu = std::fs::read_to_string("/proc/self/stat").ok().and_then(|s| {
+        // Fields after the parenthesised command name; utime and stime are 14 and 15.
+        let rest = &s[s.rfind(')')? + 2..];
+        let f: Vec<&str> = rest.split(' ').collect();
+        let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+        Some(ticks * 10)
+    });
+    cpu.unwrap_or_else(|| epoch.elapsed().as_millis() as u64)
+}
+
 fn run_target(root: &Path, name: &str, f: fn(&[u8]), seconds: u64, seed: u64, hang: u64) -> usize {
     let corpus = load_corpus(&root.join("corpus").join(name));
     let artifacts = root.join("artifacts").join(name);
     std::fs::create_dir_all(&artifacts).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let deadline = Instant::now() + Duration::from_secs(seconds);
-    // The watchdog: the main loop stamps the start of each input (ms since `epoch`).
+    // The watchdog: the main loop stamps the start of each input (`clock_ms`).
     let epoch = Instant::now();
     let started = Arc::new(AtomicU64::new(u64::MAX));
     {
@@ -139,7 +153,7 @@ fn run_target(root: &Path, name: &str, f: fn(&[u8]), seconds: u64, seed: u64, ha
         std::thread::spawn(move || loop {
             std::thread::sleep(Duration::from_millis(500));
             let s = started.load(Ordering::SeqCst);
-            if s != u64::MAX && epoch.elapsed().as_millis() as u64 > s + hang * 1000 {
+            if s != u64::MAX && clock_ms(epoch) > s + hang * 1000 {
                 let _ = std::fs::copy(&current, &hang_file);
                 eprintln!("[{name}] HANG (> {hang}s): input saved to {}", hang_file.display());
                 std::process::exit(3);
@@ -153,7 +167,7 @@ fn run_target(root: &Path, name: &str, f: fn(&[u8]), seconds: u64, seed: u64, ha
     while Instant::now() < deadline {
         let input = queue.pop().unwrap_or_else(|| mutate(&mut rng, &corpus, dict(name)));
         let _ = std::fs::write(artifacts.join("current"), &input);
-        started.store(epoch.elapsed().as_millis() as u64, Ordering::SeqCst);
+        started.store(clock_ms(epoch), Ordering::SeqCst);
         let result = std::panic::catch_unwind(|| f(&input));
         started.store(u64::MAX, Ordering::SeqCst);
         runs += 1;

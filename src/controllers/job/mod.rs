@@ -124,10 +124,21 @@ impl JobController {
         out
     }
 
-    fn watch_job(&mut self, change: &WatchEvent, now: SimTime, out: &mut Vec<ObjKey>) {
+    fn watch_job(&mut self, change: &WatchEvent, world: &World, out: &mut Vec<ObjKey>) {
+        let now = world.now;
         let key = change.key();
         if change.kind == WatchType::Deleted {
-            self.forget(&key, change.object.uid());
+            // `deleteJob`: pods the Job still holds by the finalizer are released as orphans
+            // (a pod already terminating gets no other event that would release it).
+            let uid = change.object.uid();
+            for p in world.store.dependents_of_kind(uid, Kind::Pod) {
+                if controlling_job(&p).is_some_and(|r| r.uid == uid)
+                    && pod::has_tracking_finalizer(pod::of(&p))
+                {
+                    out.push(p.key());
+                }
+            }
+            self.forget(&key, uid);
             return;
         }
         let generation = change.object.meta().generation.unwrap_or(0);
@@ -204,7 +215,7 @@ impl Controller for JobController {
 
     fn watch(&mut self, change: &WatchEvent, world: &World, out: &mut Vec<ObjKey>) {
         match change.object.kind() {
-            Kind::Job => self.watch_job(change, world.now, out),
+            Kind::Job => self.watch_job(change, world, out),
             Kind::Pod => self.watch_pod(change, world, out),
             _ => {}
         }
