@@ -661,7 +661,7 @@ fn parse_rollout(words: &[String]) -> Result<Invocation, String> {
     let p = parse_for(&path, &rest)?;
     let t = targets(&p);
     let command = match sub {
-        "restart" => Command::RolloutRestart(t),
+        "restart" => Command::RolloutRestart(super::rollout::parse_restart(t)?),
         "status" => Command::RolloutStatus(super::rollout::parse_status(&p, t)?),
         "history" => Command::RolloutHistory(super::rollout::parse_history(&p, t)?),
         _ => Command::RolloutUndo(super::rollout::parse_undo(&p, t)?),

@@ -83,6 +83,12 @@ fn revision_flag(p: &Parsed, name: &str) -> Result<i64, String> {
     Ok(revision)
 }
 
+/// `rollout restart`: like the others, a resource must be named.
+pub fn parse_restart(targets: Targets) -> Result<Targets, String> {
+    require_resource(&targets)?;
+    Ok(targets)
+}
+
 pub fn parse_status(p: &Parsed, targets: Targets) -> Result<StatusArgs, String> {
     require_resource(&targets)?;
     let revision = revision_flag(p, "revision")?;

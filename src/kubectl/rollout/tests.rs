@@ -119,6 +119,7 @@ fn rollout_subcommands_parse_their_flags() {
 #[test]
 fn rollout_client_side_checks_are_kubectls() {
     for (line, want) in [
+        ("rollout restart", "error: required resource not specified"),
         ("rollout status", "error: required resource not specified"),
         ("rollout history", "error: required resource not specified"),
         ("rollout undo", "error: required resource not specified"),
