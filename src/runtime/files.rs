@@ -238,11 +238,33 @@ impl Files {
     }
 
     /// Drops every tree of a pod: its containers' filesystems and its emptyDirs.
+    /// Trees are ordered by (kind, pod uid, name), so each kind of the pod's trees is one
+    /// contiguous range: the cost is the pod's own trees, not every tree on the cluster.
     pub fn remove_pod(&mut self, pod_uid: &str) {
-        self.trees.retain(|id, _| match id {
-            TreeId::Rootfs { pod_uid: u, .. } | TreeId::EmptyDir { pod_uid: u, .. } => u != pod_uid,
-            _ => true,
-        });
+        let rootfs = TreeId::Rootfs {
+            pod_uid: pod_uid.to_string(),
+            container: String::new(),
+        };
+        let empty_dir = TreeId::EmptyDir {
+            pod_uid: pod_uid.to_string(),
+            volume: String::new(),
+        };
+        let mut doomed = Vec::new();
+        for (id, _) in self.trees.range(rootfs..) {
+            match id {
+                TreeId::Rootfs { pod_uid: u, .. } if u == pod_uid => doomed.push(id.clone()),
+                _ => break,
+            }
+        }
+        for (id, _) in self.trees.range(empty_dir..) {
+            match id {
+                TreeId::EmptyDir { pod_uid: u, .. } if u == pod_uid => doomed.push(id.clone()),
+                _ => break,
+            }
+        }
+        for id in doomed {
+            self.trees.remove(&id);
+        }
     }
 
     /// Makes sure the trees a container mounts exist (emptyDir and PV trees are created
@@ -626,6 +648,41 @@ mod tests {
             device: "/dev/sdb".into(),
             size: 1_000_000_000,
         }
+    }
+
+    #[test]
+    fn removing_a_pod_drops_its_root_filesystems_and_empty_dirs_only() {
+        let mut f = Files::default();
+        let t = Tree::new(SimTime(0));
+        let ids = |uid: &str| {
+            vec![
+                TreeId::Rootfs {
+                    pod_uid: uid.into(),
+                    container: "a".into(),
+                },
+                TreeId::Rootfs {
+                    pod_uid: uid.into(),
+                    container: "b".into(),
+                },
+                TreeId::EmptyDir {
+                    pod_uid: uid.into(),
+                    volume: "cache".into(),
+                },
+            ]
+        };
+        for id in ids("u1").into_iter().chain(ids("u2")).chain(ids("u0")) {
+            f.trees.insert(id, t.clone());
+        }
+        f.trees.insert(TreeId::Node("node-1".into()), t.clone());
+        f.trees.insert(TreeId::Pv("pvc-1".into()), t);
+        f.remove_pod("u1");
+        let left: Vec<&TreeId> = f.trees.keys().collect();
+        assert_eq!(left.len(), 8);
+        assert!(ids("u1").iter().all(|id| !f.trees.contains_key(id)));
+        assert!(ids("u0")
+            .iter()
+            .chain(&ids("u2"))
+            .all(|id| f.trees.contains_key(id)));
     }
 
     #[test]
