@@ -6,6 +6,15 @@ use std::process::Command as Process;
 use std::thread::sleep;
 use std::time::Duration;
 
+/// tmux on a server of this pane's own (`-L`): tests run in parallel threads and test
+/// binaries one after another, and a shared server that exits when its last session is
+/// killed can refuse the next test's `new-session`.
+fn tmux(session: &str) -> Process {
+    let mut c = Process::new("tmux");
+    c.args(["-L", &format!("{session}-{}", std::process::id())]);
+    c
+}
+
 fn klab() -> Command {
     let mut cmd = Command::cargo_bin("klab").expect("the klab binary is built");
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
@@ -76,17 +85,15 @@ fn run_in_terminal(name: &str, env: &str) -> Option<String> {
         env!("CARGO_MANIFEST_DIR"),
         env!("CARGO_BIN_EXE_klab")
     );
-    let _ = Process::new("tmux")
-        .args(["kill-session", "-t", name])
-        .output();
-    Process::new("tmux")
+    let _ = tmux(name).args(["kill-session", "-t", name]).output();
+    tmux(name)
         .args(["new-session", "-d", "-s", name, "-x", "120", "-y", "40"])
         .arg(&cmd)
         .status()
         .ok()?;
     let mut screen = String::new();
     for _ in 0..200 {
-        let out = Process::new("tmux")
+        let out = tmux(name)
             .args(["capture-pane", "-p", "-e", "-S", "-", "-t", name])
             .output()
             .unwrap();
@@ -96,9 +103,7 @@ fn run_in_terminal(name: &str, env: &str) -> Option<String> {
         }
         sleep(Duration::from_millis(100));
     }
-    let _ = Process::new("tmux")
-        .args(["kill-session", "-t", name])
-        .output();
+    let _ = tmux(name).args(["kill-session", "-t", name]).output();
     Some(screen)
 }
 

@@ -6,6 +6,15 @@ use std::process::Command;
 use std::thread::sleep;
 use std::time::Duration;
 
+/// tmux on a server of this pane's own (`-L`): tests run in parallel threads and test
+/// binaries one after another, and a shared server that exits when its last session is
+/// killed can refuse the next test's `new-session`.
+fn tmux(session: &str) -> Command {
+    let mut c = Command::new("tmux");
+    c.args(["-L", &format!("{session}-{}", std::process::id())]);
+    c
+}
+
 struct Pane {
     name: String,
 }
@@ -21,16 +30,14 @@ impl Pane {
             eprintln!("tmux is not installed: the terminal tests need it");
             return None;
         }
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", name])
-            .output();
+        let _ = tmux(name).args(["kill-session", "-t", name]).output();
         let bin = env!("CARGO_BIN_EXE_klab");
         let cmd = format!(
             "cd {} && unset COLUMNS; XDG_STATE_HOME={} NO_COLOR=1 {bin}",
             env!("CARGO_MANIFEST_DIR"),
             state.display()
         );
-        let ok = Command::new("tmux")
+        let ok = tmux(name)
             .args([
                 "new-session",
                 "-d",
@@ -55,7 +62,7 @@ impl Pane {
 
     fn keys(&self, keys: &[&str]) {
         for k in keys {
-            Command::new("tmux")
+            tmux(&self.name)
                 .args(["send-keys", "-t", &self.name, k])
                 .status()
                 .unwrap();
@@ -64,7 +71,7 @@ impl Pane {
     }
 
     fn screen(&self) -> String {
-        let out = Command::new("tmux")
+        let out = tmux(&self.name)
             .args(["capture-pane", "-p", "-t", &self.name])
             .output()
             .unwrap();
@@ -73,7 +80,7 @@ impl Pane {
 
     /// The screen with wrapped lines joined: a line longer than the pane was too wide.
     fn joined_screen(&self) -> String {
-        let out = Command::new("tmux")
+        let out = tmux(&self.name)
             .args(["capture-pane", "-p", "-J", "-t", &self.name])
             .output()
             .unwrap();
@@ -95,7 +102,7 @@ impl Pane {
 
 impl Drop for Pane {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
+        let _ = tmux(&self.name)
             .args(["kill-session", "-t", &self.name])
             .output();
     }
@@ -207,7 +214,7 @@ fn history_persists_across_sessions_with_ctrl_r_search_and_ctrl_d_leaves() {
         p.keys(&["C-d"]);
         let gone = (0..50).any(|_| {
             sleep(Duration::from_millis(100));
-            !Command::new("tmux")
+            !tmux(&p.name)
                 .args(["has-session", "-t", &p.name])
                 .status()
                 .unwrap()

@@ -8,6 +8,15 @@ use std::process::Command;
 use std::thread::sleep;
 use std::time::Duration;
 
+/// tmux on a server of this pane's own (`-L`): tests run in parallel threads and test
+/// binaries one after another, and a shared server that exits when its last session is
+/// killed can refuse the next test's `new-session`.
+fn tmux(session: &str) -> Command {
+    let mut c = Command::new("tmux");
+    c.args(["-L", &format!("{session}-{}", std::process::id())]);
+    c
+}
+
 const LESSON: &str = "//! # Stepping
 //! The first cell.
 print(\"one ran\");
@@ -42,16 +51,14 @@ impl Pane {
             eprintln!("tmux is not installed: the terminal tests need it");
             return None;
         }
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", name])
-            .output();
+        let _ = tmux(name).args(["kill-session", "-t", name]).output();
         let cmd = format!(
             "XDG_STATE_HOME={} NO_COLOR=1 {} run --step {}; echo \"exit=$?\"; sleep 60",
             state.display(),
             env!("CARGO_BIN_EXE_klab"),
             file.display()
         );
-        let ok = Command::new("tmux")
+        let ok = tmux(name)
             .args([
                 "new-session",
                 "-d",
@@ -74,7 +81,7 @@ impl Pane {
 
     fn keys(&self, keys: &[&str]) {
         for k in keys {
-            Command::new("tmux")
+            tmux(&self.name)
                 .args(["send-keys", "-t", &self.name, k])
                 .status()
                 .unwrap();
@@ -83,7 +90,7 @@ impl Pane {
     }
 
     fn screen(&self) -> String {
-        let out = Command::new("tmux")
+        let out = tmux(&self.name)
             .args(["capture-pane", "-p", "-S", "-200", "-t", &self.name])
             .output()
             .unwrap();
@@ -108,7 +115,7 @@ impl Pane {
 
 impl Drop for Pane {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
+        let _ = tmux(&self.name)
             .args(["kill-session", "-t", &self.name])
             .output();
     }
