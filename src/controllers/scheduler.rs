@@ -11,7 +11,7 @@ use crate::api::{Kind, ObjKey, Object};
 use crate::store::{WatchEvent, WatchType};
 use crate::world::World;
 use k8s_openapi::api::core::v1::{
-    Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodCondition, Taint, Toleration,
+    Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodCondition, PodSpec, Taint, Toleration,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use std::collections::{BTreeMap, BTreeSet};
@@ -164,6 +164,8 @@ pub fn tolerates(tolerations: &[Toleration], taint: &Taint) -> bool {
     })
 }
 
+/// One node selector requirement against a value (`labels.Requirement.Matches` for the
+/// node selector operators); an unparsable Gt/Lt bound matches nothing.
 fn requirement_matches(req: &NodeSelectorRequirement, value: Option<&str>) -> bool {
     let values = req.values.as_deref().unwrap_or(&[]);
     match req.operator.as_str() {
@@ -171,10 +173,10 @@ fn requirement_matches(req: &NodeSelectorRequirement, value: Option<&str>) -> bo
         "NotIn" => value.is_none_or(|v| !values.iter().any(|x| x == v)),
         "Exists" => value.is_some(),
         "DoesNotExist" => value.is_none(),
-        "Gt" | "Lt" => {
-            let (Some(v), Some(bound)) = (
+        "Gt" | "Lt" if values.len() == 1 => {
+            let (Some(v), Ok(bound)) = (
                 value.and_then(|v| v.parse::<i64>().ok()),
-                values.first().and_then(|b| b.parse::<i64>().ok()),
+                values[0].parse::<i64>(),
             ) else {
                 return false;
             };
@@ -188,6 +190,8 @@ fn requirement_matches(req: &NodeSelectorRequirement, value: Option<&str>) -> bo
     }
 }
 
+/// A node selector term: its expressions against the labels and its fields against
+/// `metadata.name` (the only field supported); an empty term matches nothing.
 fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
     let labels = node.metadata.labels.as_ref();
     let exprs = term.match_expressions.as_deref().unwrap_or(&[]);
@@ -203,11 +207,10 @@ fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
         })
 }
 
-/// nodeSelector plus required node affinity (`nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)`).
-pub fn matches_node_selector_and_affinity(pod: &Pod, node: &Node) -> bool {
-    let Some(spec) = pod.spec.as_ref() else {
-        return true;
-    };
+/// `nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)`: the nodeSelector, then any of
+/// the required node affinity terms. Shared by the scheduler and the DaemonSet controller;
+/// reads the node in place, as it runs for every node a pod is tried on.
+pub fn fits_node_affinity(spec: &PodSpec, node: &Node) -> bool {
     let labels = node.metadata.labels.as_ref();
     if let Some(sel) = &spec.node_selector {
         if !sel
@@ -225,10 +228,7 @@ pub fn matches_node_selector_and_affinity(pod: &Pod, node: &Node) -> bool {
             na.required_during_scheduling_ignored_during_execution
                 .as_ref()
         });
-    match required {
-        Some(r) => r.node_selector_terms.iter().any(|t| term_matches(t, node)),
-        None => true,
-    }
+    required.is_none_or(|r| r.node_selector_terms.iter().any(|t| term_matches(t, node)))
 }
 
 /// The first taint with effect NoSchedule/NoExecute that the tolerations do not cover.
@@ -256,7 +256,11 @@ fn filter(pod: &Pod, demand: &Demand, info: &NodeInfo, usage: &Usage) -> Option<
             return Some(vec!["node(s) were unschedulable".into()]);
         }
     }
-    if !matches_node_selector_and_affinity(pod, node) {
+    if !pod
+        .spec
+        .as_ref()
+        .is_none_or(|s| fits_node_affinity(s, node))
+    {
         return Some(vec![
             "node(s) didn't match Pod's node affinity/selector".into()
         ]);

@@ -2,11 +2,9 @@
 //! `NodeShouldRunDaemonPod`/`predicates`/`NewPod`, `util.AddOrUpdateDaemonPodTolerations`,
 //! component-helpers `nodeaffinity`; facts 12–16). Pure: a table of cases in the tests.
 
-use crate::controllers::scheduler::tolerates;
+use crate::controllers::scheduler::{fits_node_affinity, tolerates};
 use k8s_openapi::api::apps::v1::DaemonSet;
-use k8s_openapi::api::core::v1::{
-    Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, Taint, Toleration,
-};
+use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, Taint, Toleration};
 
 /// The tolerations every DaemonSet pod gets (`AddOrUpdateDaemonPodTolerations`, fact 14),
 /// in the order the controller adds them: (key, effect).
@@ -128,73 +126,6 @@ impl Eligibility {
     }
 }
 
-/// One node selector requirement against a value (`labels.Requirement.Matches` for the
-/// node selector operators); an unparsable Gt/Lt bound matches nothing.
-fn requirement_matches(req: &NodeSelectorRequirement, value: Option<&str>) -> bool {
-    let values = req.values.as_deref().unwrap_or(&[]);
-    match req.operator.as_str() {
-        "In" => value.is_some_and(|v| values.iter().any(|x| x == v)),
-        "NotIn" => value.is_none_or(|v| !values.iter().any(|x| x == v)),
-        "Exists" => value.is_some(),
-        "DoesNotExist" => value.is_none(),
-        "Gt" | "Lt" if values.len() == 1 => {
-            let (Some(v), Ok(bound)) = (
-                value.and_then(|v| v.parse::<i64>().ok()),
-                values[0].parse::<i64>(),
-            ) else {
-                return false;
-            };
-            if req.operator == "Gt" {
-                v > bound
-            } else {
-                v < bound
-            }
-        }
-        _ => false,
-    }
-}
-
-/// A node selector term: its expressions against the labels and its fields against
-/// `metadata.name` (the only field supported); an empty term matches nothing.
-fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
-    let labels = node.metadata.labels.as_ref();
-    let exprs = term.match_expressions.as_deref().unwrap_or(&[]);
-    let fields = term.match_fields.as_deref().unwrap_or(&[]);
-    if exprs.is_empty() && fields.is_empty() {
-        return false;
-    }
-    exprs
-        .iter()
-        .all(|r| requirement_matches(r, labels.and_then(|l| l.get(&r.key)).map(String::as_str)))
-        && fields.iter().all(|r| {
-            r.key == "metadata.name" && requirement_matches(r, node.metadata.name.as_deref())
-        })
-}
-
-/// `nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)`: the nodeSelector, then any of
-/// the required node affinity terms. Reads the node in place: it runs for every node on
-/// every sync.
-pub fn fits_node_affinity(spec: &PodSpec, node: &Node) -> bool {
-    let labels = node.metadata.labels.as_ref();
-    if let Some(sel) = &spec.node_selector {
-        if !sel
-            .iter()
-            .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
-        {
-            return false;
-        }
-    }
-    let required = spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|na| {
-            na.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        });
-    required.is_none_or(|r| r.node_selector_terms.iter().any(|t| term_matches(t, node)))
-}
-
 /// `NodeShouldRunDaemonPod(node, ds)`: (shouldRun, shouldContinueRunning).
 pub fn node_should_run(node: &Node, ds: &DaemonSet) -> (bool, bool) {
     Eligibility::new(ds).check(node)
@@ -205,7 +136,8 @@ mod tests {
     use super::*;
     use k8s_openapi::api::apps::v1::DaemonSetSpec;
     use k8s_openapi::api::core::v1::{
-        Affinity, NodeAffinity, NodeSelector, NodeSpec, PodTemplateSpec,
+        Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, NodeSpec,
+        PodTemplateSpec,
     };
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
     use std::collections::BTreeMap;
